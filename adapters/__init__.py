@@ -1,0 +1,1 @@
+"""Adapters between the ledger and the outside: the event store settings and recorders."""

@@ -1,0 +1,1 @@
+"""The ledger's domain: money, commands, aggregates and the rules that decide between them."""

@@ -1,0 +1,84 @@
+"""What the outside asks the ledger to do, already validated: exact amounts, accepted currencies."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+
+class Action(StrEnum):
+    """The OPERATOR's actions, as named on the wire."""
+
+    BET = "bet"
+    RESULT = "result"
+    ROLLBACK = "rollback"
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorCommand:
+    """A callback from the OPERATOR: its transaction id is the dedup key."""
+
+    transaction_id: str
+    user_id: str
+    currency: str
+    amount: Decimal
+    action: ClassVar[Action]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceBet(OperatorCommand):
+    """Debit a stake, unless a rule declines it."""
+
+    action: ClassVar[Action] = Action.BET
+
+
+@dataclass(frozen=True, slots=True)
+class CreditResult(OperatorCommand):
+    """Credit a payout (zero for a lost bet); never declined."""
+
+    action: ClassVar[Action] = Action.RESULT
+
+
+@dataclass(frozen=True, slots=True)
+class RollBack(OperatorCommand):
+    """Reverse the transaction named by rollback_transaction_id; never declined."""
+
+    rollback_transaction_id: str
+    action: ClassVar[Action] = Action.ROLLBACK
+
+
+@dataclass(frozen=True, slots=True)
+class CashierCommand:
+    """A top-up or pay-out from the casino's cashier: its reference is the dedup key."""
+
+    reference: str
+    user_id: str
+    currency: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit(CashierCommand):
+    """Credit the player."""
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw(CashierCommand):
+    """Debit the player, unless the balance is short."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Stop the player's bets."""
+
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unblock:
+    """Allow the player's bets again."""
+
+    user_id: str
+
+
+Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock

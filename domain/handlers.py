@@ -1,0 +1,179 @@
+"""One function per command: read the working set, apply the rules, record the outcome."""
+
+from dataclasses import replace
+from decimal import Decimal
+
+from domain import rules
+from domain.answers import Answer
+from domain.cashier import CashierTransaction
+from domain.codes import Code
+from domain.commands import (
+    Block,
+    CashierCommand,
+    Command,
+    CreditResult,
+    Deposit,
+    OperatorCommand,
+    PlaceBet,
+    RollBack,
+    Unblock,
+    Withdraw,
+)
+from domain.money import ZERO
+from domain.player import Player
+from domain.transaction import Arrival, OperatorTransaction, Status
+from domain.unit_of_work import UnitOfWork
+
+
+def execute(uow: UnitOfWork, cmd: Command) -> Answer:
+    """Decide one command against the working set; the caller saves the batch."""
+    match cmd:
+        case PlaceBet():
+            return place_bet(uow, cmd)
+        case CreditResult():
+            return credit_result(uow, cmd)
+        case RollBack():
+            return roll_back(uow, cmd)
+        case Deposit() | Withdraw():
+            return move_cash(uow, cmd)
+        case Block() | Unblock():
+            return set_blocked(uow, cmd.user_id, blocked=isinstance(cmd, Block))
+
+
+def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
+    """Debit the stake, or decline: rolled back first, then blocked, then short."""
+    tx = uow.operator_transaction(cmd.transaction_id)
+    if tx is not None and tx.arrival is not None:
+        return tx.answer
+    player = uow.player(cmd.user_id)
+    code = rules.bet_decline(
+        rolled_back=tx is not None,
+        blocked=player is not None and player.blocked,
+        balance=_balance(player, cmd.currency),
+        stake=cmd.amount,
+    )
+    if code is not None:
+        return _record(uow, tx, cmd, Status.DECLINED, error=code)
+    assert player is not None, "a positive stake is never covered by an unopened wallet"
+    player.move(
+        Player.BetDebited,
+        cmd.currency,
+        -cmd.amount,
+        operator_transaction_id=cmd.transaction_id,
+    )
+    return _record(uow, tx, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
+
+
+def credit_result(uow: UnitOfWork, cmd: CreditResult) -> Answer:
+    """Credit the payout; a result rolled back before it arrived succeeds moving nothing."""
+    tx = uow.operator_transaction(cmd.transaction_id)
+    if tx is not None and tx.arrival is not None:
+        return tx.answer
+    if tx is not None:
+        balance = _balance(uow.player(cmd.user_id), cmd.currency)
+        return _record(uow, tx, cmd, Status.RECORDED, balance=balance)
+    player = uow.wallet(cmd.user_id)
+    player.move(
+        Player.ResultCredited,
+        cmd.currency,
+        cmd.amount,
+        operator_transaction_id=cmd.transaction_id,
+    )
+    return _record(uow, tx, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
+
+
+def roll_back(uow: UnitOfWork, cmd: RollBack) -> Answer:
+    """Reverse the original with its own recorded amount; never declined."""
+    tx = uow.operator_transaction(cmd.transaction_id)
+    if tx is not None and tx.arrival is not None:
+        return tx.answer
+    reversal = None
+    # A rollback rolled back before it arrived, or naming itself, moves nothing.
+    if tx is None and cmd.rollback_transaction_id != cmd.transaction_id:
+        target = uow.operator_transaction(cmd.rollback_transaction_id)
+        reversal = rules.reversal_of(target)
+        _mark_target(uow, target, cmd)
+    if reversal is None:
+        balance = _balance(uow.player(cmd.user_id), cmd.currency)
+        return _record(uow, tx, cmd, Status.RECORDED, balance=balance)
+    player = uow.wallet(reversal.user_id)
+    player.move(
+        Player.RollbackApplied,
+        reversal.currency,
+        reversal.delta,
+        operator_transaction_id=cmd.transaction_id,
+        rollback_of=cmd.rollback_transaction_id,
+        reversed_action=reversal.action,
+    )
+    balance = player.balance(reversal.currency)
+    answer = _record(uow, tx, cmd, Status.APPLIED, balance=balance, reversal=reversal)
+    return replace(answer, mismatch=rules.mismatch(cmd, reversal))
+
+
+def move_cash(uow: UnitOfWork, cmd: CashierCommand) -> Answer:
+    """A top-up or pay-out, once per reference; a short pay-out records nothing."""
+    done = uow.cashier_transaction(cmd.reference)
+    if done is not None:
+        return done.answer if done.matches(cmd) else Answer.declined(Code.DUPLICATE_REFERENCE)
+    delta = cmd.amount if isinstance(cmd, Deposit) else -cmd.amount
+    balance = _balance(uow.player(cmd.user_id), cmd.currency)
+    if delta < ZERO and rules.withdrawal_decline(balance=balance, amount=cmd.amount):
+        return Answer.declined(Code.INSUFFICIENT_FUNDS)
+    player = uow.wallet(cmd.user_id)
+    event = Player.Deposited if isinstance(cmd, Deposit) else Player.Withdrawn
+    player.move(event, cmd.currency, delta, reference=cmd.reference)
+    return uow.add(CashierTransaction.record(cmd, player.balance(cmd.currency))).answer
+
+
+def set_blocked(uow: UnitOfWork, user_id: str, *, blocked: bool) -> Answer:
+    """Block or unblock bets; asking for the state the player is in records nothing."""
+    player = uow.player(user_id)
+    if player is None and not blocked:
+        return Answer()
+    player = player or uow.wallet(user_id)
+    if player.blocked != blocked:
+        player.block() if blocked else player.unblock()
+    return Answer()
+
+
+def _mark_target(uow: UnitOfWork, target: OperatorTransaction | None, cmd: RollBack) -> None:
+    """Remember on the original which rollback named it first."""
+    if target is None:
+        uow.add(OperatorTransaction.tombstone(cmd.rollback_transaction_id, cmd.transaction_id))
+    elif target.rolled_back_by is None and target.arrival is not None:
+        target.mark_rolled_back(cmd.transaction_id)
+
+
+def _record(
+    uow: UnitOfWork,
+    tx: OperatorTransaction | None,
+    cmd: OperatorCommand,
+    status: Status,
+    *,
+    error: Code | None = None,
+    balance: Decimal | None = None,
+    reversal: rules.Reversal | None = None,
+) -> Answer:
+    """Write the outcome on the transaction's stream: new, or the late original of a tombstone."""
+    arrival = Arrival(
+        action=cmd.action,
+        user_id=cmd.user_id,
+        currency=cmd.currency,
+        amount=cmd.amount,
+        status=status,
+        error=error,
+        balance_after=balance,
+        rollback_of=getattr(cmd, "rollback_transaction_id", None),
+        reversed_user_id=reversal.user_id if reversal else None,
+        reversed_currency=reversal.currency if reversal else None,
+        reversed_amount=reversal.amount if reversal else None,
+    )
+    if tx is None:
+        tx = uow.add(OperatorTransaction.record(cmd.transaction_id, arrival))
+    else:
+        tx.arrive_late(arrival)
+    return tx.answer
+
+
+def _balance(player: Player | None, currency: str) -> Decimal:
+    return player.balance(currency) if player is not None else ZERO

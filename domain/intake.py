@@ -1,0 +1,55 @@
+"""From fields already typed by a transport to validated commands, in the contract's order."""
+
+from collections.abc import Collection
+
+from domain.codes import InvalidAmountError
+from domain.commands import (
+    Action,
+    CashierCommand,
+    CreditResult,
+    Deposit,
+    OperatorCommand,
+    PlaceBet,
+    RollBack,
+    Withdraw,
+)
+from domain.money import ZERO, check_currency, parse_amount
+
+
+def operator_command(
+    action: Action,
+    *,
+    transaction_id: str,
+    user_id: str,
+    currency: str,
+    amount: str,
+    currencies: Collection[str],
+    rollback_transaction_id: str | None = None,
+) -> OperatorCommand:
+    """Amount first (INVALID_AMOUNT), then currency (UNSUPPORTED_CURRENCY)."""
+    value = parse_amount(amount, currency)
+    if action is Action.BET and value == ZERO:
+        raise InvalidAmountError("a bet must stake more than zero")
+    check_currency(currency, currencies)
+    if action is Action.ROLLBACK:
+        assert rollback_transaction_id is not None
+        return RollBack(transaction_id, user_id, currency, value, rollback_transaction_id)
+    kind = PlaceBet if action is Action.BET else CreditResult
+    return kind(transaction_id, user_id, currency, value)
+
+
+def cashier_command(
+    kind: type[Deposit] | type[Withdraw],
+    *,
+    reference: str,
+    user_id: str,
+    currency: str,
+    amount: str,
+    currencies: Collection[str],
+) -> CashierCommand:
+    """A cashier movement of more than zero in an accepted currency."""
+    value = parse_amount(amount, currency)
+    if value == ZERO:
+        raise InvalidAmountError("a cashier movement must be more than zero")
+    check_currency(currency, currencies)
+    return kind(reference, user_id, currency, value)

@@ -1,0 +1,117 @@
+"""The OperatorTransaction aggregate: what arrived under one OPERATOR id and what was answered."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domain.answers import Answer
+from domain.codes import Code
+from domain.ids import operator_transaction_id
+
+
+class Status(StrEnum):
+    """What became of a delivery."""
+
+    APPLIED = "applied"
+    DECLINED = "declined"
+    RECORDED = "recorded"  # seen and answered, but it moved no money
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A delivery as it arrived, with the outcome and the answer the ledger gave."""
+
+    action: str
+    user_id: str
+    currency: str
+    amount: Decimal
+    status: str
+    error: str | None
+    balance_after: Decimal | None
+    rollback_of: str | None
+    reversed_user_id: str | None
+    reversed_currency: str | None
+    reversed_amount: Decimal | None
+
+
+class OperatorTransaction(Aggregate):
+    """One small stream per OPERATOR transaction id; version 1 can be written only once."""
+
+    class Recorded(Arrival, Aggregate.Created):
+        operator_transaction_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.arrive(self)
+
+    class RolledBackBeforeArrival(Aggregate.Created):
+        operator_transaction_id: str
+        rolled_back_by: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.rolled_back_by = self.rolled_back_by
+
+    class ArrivedAfterRollback(Arrival, Aggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.arrive(self)
+
+    class RolledBack(Aggregate.Event):
+        rolled_back_by: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.rolled_back_by = self.rolled_back_by
+
+    def __init__(self, operator_transaction_id: str) -> None:
+        self.operator_transaction_id = operator_transaction_id
+        self.arrival: Arrival | None = None
+        self.rolled_back_by: str | None = None
+
+    @classmethod
+    def record(cls, transaction_id: str, arrival: Arrival) -> "OperatorTransaction":
+        """The first delivery of an id, with its outcome."""
+        return cls._create(
+            cls.Recorded,
+            id=operator_transaction_id(transaction_id),
+            operator_transaction_id=transaction_id,
+            **vars(arrival),
+        )
+
+    @classmethod
+    def tombstone(cls, transaction_id: str, rolled_back_by: str) -> "OperatorTransaction":
+        """An id named by a rollback before it arrived: it will never be applied."""
+        return cls._create(
+            cls.RolledBackBeforeArrival,
+            id=operator_transaction_id(transaction_id),
+            operator_transaction_id=transaction_id,
+            rolled_back_by=rolled_back_by,
+        )
+
+    def arrive(self, event: Arrival) -> None:
+        """Keep the arrival's fields (called by the two arrival events)."""
+        self.arrival = Arrival(**{k: getattr(event, k) for k in _ARRIVAL_FIELDS})
+
+    def arrive_late(self, arrival: Arrival) -> None:
+        """The original of a tombstone finally arrived."""
+        self.trigger_event(self.ArrivedAfterRollback, **vars(arrival))
+
+    def mark_rolled_back(self, rolled_back_by: str) -> None:
+        """A rollback named this transaction (first one only)."""
+        self.trigger_event(self.RolledBack, rolled_back_by=rolled_back_by)
+
+    @property
+    def answer(self) -> Answer:
+        """The answer of the first delivery, for every repeat."""
+        arrival = self.arrival
+        assert arrival is not None, "a tombstone has no answer"
+        if arrival.error is not None:
+            return Answer.declined(Code(arrival.error))
+        return Answer(
+            transaction_id=self.id,
+            currency=arrival.reversed_currency or arrival.currency,
+            balance=arrival.balance_after,
+        )
+
+
+_ARRIVAL_FIELDS = tuple(Arrival.__dataclass_fields__)
