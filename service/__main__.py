@@ -1,0 +1,47 @@
+"""python -m service: read the environment (and .env), then serve until stopped."""
+
+import os
+import sys
+
+from aiohttp import web
+from dotenv import load_dotenv
+
+from service.app import create_app
+from service.config import Config, ConfigError
+from service.logs import configure, log
+
+
+def main() -> int:
+    """Start, or print one line saying which variable stops the start and why."""
+    load_dotenv(".env", override=False)
+    try:
+        config = Config.from_env(os.environ)
+    except ConfigError as error:
+        print(f"service: {error}", file=sys.stderr)
+        return 2
+    configure(config.log_level)
+    web.run_app(
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        access_log=None,
+        print=lambda _: _announce(config),
+    )
+    return 0
+
+
+def _announce(config: Config) -> None:
+    """Say where it listens, once the port is bound; secrets are never part of it."""
+    store = config.store.url.split("://", 1)[0]
+    log.info(
+        "listening",
+        url=f"http://{config.host}:{config.port}",
+        store=store,
+        callbacks=config.callback_path,
+        write_lanes=config.write_lanes,
+        write_batch_max=config.write_batch_max,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Callback and API bodies to validated commands, with the contract's codes on the way."""
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+import orjson
+
+from domain.codes import InvalidRequestError
+from domain.commands import Action, OperatorCommand
+from domain.intake import operator_command
+
+MAX_ID_LENGTH = 256
+_ROUTE_ACTIONS = {
+    "transaction": (Action.BET, Action.RESULT),
+    "transaction-rollback": (Action.ROLLBACK,),
+}
+
+
+class RawNumber(str):
+    """A JSON number kept as the exact text it was sent as."""
+
+    __slots__ = ()
+
+
+def load_object(body: bytes) -> dict[str, Any]:
+    """A JSON object whose numbers are RawNumber text; anything else is INVALID_REQUEST."""
+    try:
+        parsed = orjson.loads(body)
+        if isinstance(parsed, dict) and not _has_number(parsed):
+            return parsed
+    except orjson.JSONDecodeError:
+        pass
+    return _load_exact(body)
+
+
+def _has_number(obj: dict[str, Any]) -> bool:
+    return any(isinstance(v, int | float) and not isinstance(v, bool) for v in obj.values())
+
+
+def _load_exact(body: bytes) -> dict[str, Any]:
+    # The standard parser hands number and NaN/Infinity text over untouched.
+    try:
+        parsed = json.loads(
+            body, parse_float=RawNumber, parse_int=RawNumber, parse_constant=RawNumber
+        )
+    except (ValueError, RecursionError):
+        raise InvalidRequestError("body is not JSON") from None
+    if not isinstance(parsed, dict):
+        raise InvalidRequestError("body is not a JSON object")
+    return parsed
+
+
+def text(obj: dict[str, Any], name: str, *, limit: int = MAX_ID_LENGTH) -> str:
+    """A required, non-empty string field of sane length."""
+    value = obj.get(name)
+    if type(value) is not str:
+        raise InvalidRequestError(f"{name} must be a string")
+    if not 0 < len(value) <= limit:
+        raise InvalidRequestError(f"{name} must have 1 to {limit} characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise InvalidRequestError(f"{name} is not valid Unicode") from None
+    return value
+
+
+def amount_text(obj: dict[str, Any], name: str = "amount") -> str:
+    """The amount as sent, a JSON string or number; its notation is checked later."""
+    value = obj.get(name)
+    if not isinstance(value, str):  # RawNumber is a str
+        raise InvalidRequestError(f"{name} must be a decimal string or number")
+    return value
+
+
+def parse_callback(body: bytes, route: str, currencies: Collection[str]) -> OperatorCommand:
+    """One OPERATOR callback body to its command, or the first code that refuses it."""
+    obj = load_object(body)
+    fields = {name: text(obj, name) for name in ("transaction_id", "user_id", "currency")}
+    action_text = text(obj, "action")
+    rollback_of = text(obj, "rollback_transaction_id") if route != "transaction" else None
+    amount = amount_text(obj)
+    action = next((a for a in _ROUTE_ACTIONS[route] if a == action_text), None)
+    if action is None:
+        raise InvalidRequestError(f"action {action_text[:20]!r} is not handled here")
+    return operator_command(
+        action,
+        amount=amount,
+        currencies=currencies,
+        rollback_transaction_id=rollback_of,
+        **fields,
+    )
