@@ -1,0 +1,17 @@
+"""The behaviour body on the library's in-memory store."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.store import StoreSettings, open_ledger
+from domain.ledger import Ledger
+from tests.behaviour import LedgerBehaviour
+
+
+class TestLedgerInMemory(LedgerBehaviour):
+    @pytest.fixture
+    def ledger(self) -> Iterator[Ledger]:
+        ledger = open_ledger(StoreSettings("memory://"))
+        yield ledger
+        ledger.close()
