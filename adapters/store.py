@@ -1,6 +1,6 @@
 """DATABASE_URL to an open Ledger: PostgreSQL, an SQLite file, or memory for tests."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,10 +15,18 @@ class DatabaseURLError(ValueError):
 class StoreSettings:
     """How the writer and the pool are sized, next to where the store is."""
 
-    url: str
+    url: str = field(repr=False)  # may carry the database password
     pool_size: int = 8
     connect_timeout_s: int = 2
     lock_timeout_s: int = 5
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def library_env(settings: StoreSettings) -> dict[str, str]:

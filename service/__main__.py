@@ -6,6 +6,7 @@ import sys
 from aiohttp import web
 from dotenv import load_dotenv
 
+from adapters.store import redacted
 from service.app import create_app
 from service.config import Config, ConfigError
 from service.logs import configure, log
@@ -32,11 +33,10 @@ def main() -> int:
 
 def _announce(config: Config) -> None:
     """Say where it listens, once the port is bound; secrets are never part of it."""
-    store = config.store.url.split("://", 1)[0]
     log.info(
         "listening",
         url=f"http://{config.host}:{config.port}",
-        store=store,
+        store=redacted(config.store.url),
         callbacks=config.callback_path,
         write_lanes=config.write_lanes,
         write_batch_max=config.write_batch_max,

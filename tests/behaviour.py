@@ -315,9 +315,7 @@ class LedgerBehaviour:
         assert balance(ledger, "u2") == D("1.00")
 
     # Snapshots keep a long history cheap and right.
-    def test_long_history_loads_from_snapshot_with_the_right_balance(
-        self, ledger: Ledger
-    ) -> None:
+    def test_long_history_loads_from_snapshot_with_the_right_balance(self, ledger: Ledger) -> None:
         commands: list[Command] = [
             result(f"r{i}", amount="0.01") for i in range(SNAPSHOT_INTERVAL * 2 + 5)
         ]

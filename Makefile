@@ -1,0 +1,43 @@
+# sportsbook-ledger: every command a person or CI needs, each installing what it uses.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTEST := $(PY) -m pytest -q -p no:cacheprovider
+
+.PHONY: install run test unit integration e2e lint format clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+## run: serve on the embedded SQLite store with a dev configuration
+run: $(STAMP)
+	@$(PY) -m scripts.dev
+
+## test: lint, then every tier (PostgreSQL from TEST_POSTGRES_URL, default 127.0.0.1:5432)
+test: lint unit integration e2e
+
+unit: $(STAMP)
+	$(PYTEST) tests/unit
+
+integration: $(STAMP)
+	$(PYTEST) tests/integration
+
+e2e: $(STAMP)
+	$(PYTEST) tests/e2e
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict domain
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""Send one signed OPERATOR callback and print the answer: for integrators and on-call.
+
+    python -m scripts.callback bet --id T1 --user demo-player --amount 5.00
+    python -m scripts.callback rollback --id R1 --target T1 --user demo-player --amount 5.00
+
+The secret comes from --secret, else IGPX_SECURITY_HASH (environment or .env).
+"""
+
+import argparse
+import os
+import sys
+import urllib.request
+
+from dotenv import load_dotenv
+
+from scripts.signed import callback_url, signed_body
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m scripts.callback", description=__doc__)
+    parser.add_argument("action", choices=["bet", "result", "rollback"])
+    parser.add_argument("--id", required=True, help="the OPERATOR transaction_id")
+    parser.add_argument("--user", required=True, help="the casino user_id")
+    parser.add_argument("--amount", required=True, help="decimal text, e.g. 5.00")
+    parser.add_argument("--currency", default="USD")
+    parser.add_argument("--target", help="rollback only: the transaction_id to roll back")
+    parser.add_argument("--url", default=None, help="base URL, default http://HOST:PORT")
+    parser.add_argument("--secret", default=None)
+    parser.add_argument("--callback-path", default=None)
+    args = parser.parse_args(argv)
+    if args.action == "rollback" and not args.target:
+        parser.error("rollback needs --target")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    """Sign, post, print the status and the JSON answer."""
+    load_dotenv(".env", override=False)
+    args = parse(argv)
+    secret = args.secret or os.environ.get("IGPX_SECURITY_HASH", "dev-security-hash")
+    base = (
+        args.url or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8080')}"
+    )
+    path = args.callback_path or os.environ.get("CALLBACK_PATH", "/api/payment/webhook/igpx")
+    fields = {"transaction_id": args.id, "action": args.action, "user_id": args.user}
+    if args.target:
+        fields["rollback_transaction_id"] = args.target
+    fields |= {"currency": args.currency, "amount": args.amount}
+    body, signature = signed_body(fields, secret)
+    request = urllib.request.Request(  # noqa: S310 - the operator chooses the URL
+        callback_url(base, path, fields),
+        data=body,
+        headers={"X-Security-Hash": signature, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        print(response.read().decode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+"""The database goes away and comes back (a proxy the test owns): answers stay honest."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+
+from tests.support import callbacks as cb
+from tests.support.client import LedgerClient, new_id, new_user
+from tests.support.proxy import TcpProxy
+from tests.support.server import Server, running_service
+
+
+@pytest.fixture(scope="module")
+def proxy(database: str) -> Iterator[TcpProxy]:
+    target = urlsplit(database)
+    running = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="module")
+def proxied(database: str, proxy: TcpProxy, log_dir: Path) -> Iterator[Server]:
+    parts = urlsplit(database)
+    url = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
+    with running_service(url, log_dir, "proxied") as server:
+        yield server
+
+
+async def test_outage_answers_internal_error_and_recovers_without_restart(
+    proxied: Server, proxy: TcpProxy
+) -> None:
+    timeout = aiohttp.ClientTimeout(total=20)  # a hang fails the test
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        client = LedgerClient(session, proxied.base)
+        user = new_user()
+        await client.deposit(user, "10.00")
+        assert (await client.callback(cb.bet(new_id(), user, "1.00")))["balance"] == "9.00"
+
+        proxy.cut()
+        bet_id, result_id = new_id("bet"), new_id("res")
+        assert await client.callback(cb.bet(bet_id, user, "2.00")) == {"error": "INTERNAL_ERROR"}
+        assert await client.callback(cb.result(result_id, user, "5.00")) == {
+            "error": "INTERNAL_ERROR"
+        }
+        async with session.get(proxied.base + "/readyz") as response:
+            assert response.status == 503
+        status, _ = await client.api("GET", f"/api/wallets/{user}")
+        assert status == 503
+
+        proxy.restore()
+        async with session.get(proxied.base + "/readyz") as response:
+            assert response.status == 200
+        # Nothing was half-written: the same deliveries now apply, once.
+        assert (await client.callback(cb.bet(bet_id, user, "2.00")))["balance"] == "7.00"
+        assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "12.00"
+        assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "12.00"
+        assert await client.balance(user) == Decimal("12.00")
+        assert proxied.process.poll() is None

@@ -1,0 +1,121 @@
+"""Real service processes on real ports: started, awaited, logged to a file, stopped."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tests.support.callbacks import ADMIN_TOKEN, SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(condition: Any, timeout: float, what: str) -> None:
+    """Poll a condition until it holds or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout}s for {what}")
+        time.sleep(0.05)
+
+
+def http_status(url: str) -> int:
+    """GET a URL and return its status, 0 when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+@dataclass
+class Server:
+    """A running `python -m service` and where its logs go."""
+
+    process: subprocess.Popen[bytes]
+    base: str
+    log_path: Path
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        """Every JSON log line written so far."""
+        lines = self.log_path.read_bytes().splitlines()
+        return [orjson.loads(line) for line in lines if line.startswith(b"{")]
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        """SIGTERM, then wait; SIGKILL if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def service_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
+    """A complete service environment: test secrets, the given store and port."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IGPX_", "WRITE_"))}
+    return (
+        env
+        | {
+            "DATABASE_URL": database_url,
+            "PORT": str(port),
+            "HOST": "127.0.0.1",
+            "IGPX_SECURITY_HASH": SECRET,
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "PYTHONUNBUFFERED": "1",
+        }
+        | extra
+    )
+
+
+@contextmanager
+def running_service(
+    database_url: str, log_dir: Path, name: str = "service", **extra: str
+) -> Iterator[Server]:
+    """Start the service, wait until /readyz says ready, stop it on exit."""
+    port = free_port()
+    log_path = log_dir / f"{name}-{port}.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service"],
+            cwd=ROOT,
+            env=service_env(database_url, port, **extra),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_until(
+            lambda: process.poll() is not None or http_status(server.base + "/readyz") == 200,
+            timeout=20,
+            what=f"{name} to be ready",
+        )
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {server.log_text()}")
+        yield server
+    finally:
+        with suppress(Exception):
+            server.stop()

@@ -1,0 +1,90 @@
+"""Configuration from the environment: defaults, refusals naming the variable, no secrets shown."""
+
+import pytest
+
+from service.config import Config, ConfigError
+
+BASE = {"IGPX_SECURITY_HASH": "hash-value-123", "ADMIN_TOKEN": "token-value-456"}
+
+
+def refusal(**env: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        Config.from_env(BASE | env)
+    return str(caught.value)
+
+
+def test_defaults_follow_the_contract() -> None:
+    config = Config.from_env(BASE)
+    assert config.store.url == "sqlite:///var/ledger.sqlite3"
+    assert (config.host, config.port) == ("127.0.0.1", 8080)
+    assert config.currencies == {"USD", "EUR", "GBP"}
+    assert config.languages == {"en", "es", "fr"}
+    assert config.callback_path == "/api/payment/webhook/igpx"
+    assert config.operator is None
+
+
+@pytest.mark.parametrize("name", ["IGPX_SECURITY_HASH", "ADMIN_TOKEN"])
+def test_a_missing_secret_stops_start_up(name: str) -> None:
+    env = dict(BASE)
+    del env[name]
+    with pytest.raises(ConfigError, match=name):
+        Config.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://x/y"),
+        ("DATABASE_URL", "postgresql://host-only"),
+        ("DATABASE_URL", "postgresql://h:notaport/db"),
+        ("DATABASE_URL", "sqlite://"),
+        ("PORT", "eighty"),
+        ("PORT", "70000"),
+        ("CURRENCIES", " , "),
+        ("CURRENCIES", "usd,EUR"),
+        ("LANGUAGES", ""),
+        ("CALLBACK_PATH", "no-slash"),
+        ("WRITE_LANES", "0"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(name: str, value: str) -> None:
+    message = refusal(**{name: value})
+    assert message.startswith(name)
+    assert "\n" not in message
+
+
+def test_operator_api_needs_all_four_variables() -> None:
+    assert "IGPX_CLIENT_PASSWORD" in refusal(
+        IGPX_API_URL="http://op", IGPX_API_VERSION="v1", IGPX_CLIENT_USERNAME="u"
+    )
+
+
+def test_operator_api_url_must_be_http() -> None:
+    message = refusal(
+        IGPX_API_URL="ftp://op",
+        IGPX_API_VERSION="v1",
+        IGPX_CLIENT_USERNAME="u",
+        IGPX_CLIENT_PASSWORD="p",
+    )
+    assert message.startswith("IGPX_API_URL")
+
+
+def test_operator_api_when_configured() -> None:
+    config = Config.from_env(
+        BASE
+        | {
+            "IGPX_API_URL": "https://op.example/",
+            "IGPX_API_VERSION": "/v2/",
+            "IGPX_CLIENT_USERNAME": "casino",
+            "IGPX_CLIENT_PASSWORD": "pw-secret-789",
+        }
+    )
+    assert config.operator is not None
+    assert (config.operator.url, config.operator.version) == ("https://op.example", "v2")
+
+
+def test_secrets_never_show_in_the_config_repr() -> None:
+    config = Config.from_env(BASE | {"DATABASE_URL": "postgresql://u:db-pass-000@h/db"})
+    text = repr(config)
+    for secret in ("hash-value-123", "token-value-456", "db-pass-000"):
+        assert secret not in text
