@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(VENV)/bin/pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
 install: $(STAMP)
