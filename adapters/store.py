@@ -1,10 +1,15 @@
 """DATABASE_URL to an open Ledger: PostgreSQL, an SQLite file, or memory for tests."""
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from domain.ledger import Ledger
+from dotenv import load_dotenv
+
+from domain.ledger import Clock, Ledger
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
 
 
 class DatabaseURLError(ValueError):
@@ -79,9 +84,16 @@ def _sqlite_env(url: str) -> dict[str, str]:
     }
 
 
-def open_ledger(settings: StoreSettings) -> Ledger:
+def open_ledger(settings: StoreSettings, clock: Clock | None = None) -> Ledger:
     """A Ledger on the configured store, its tables created if missing."""
     env = library_env(settings)
     if "SQLITE_DBNAME" in env:
         Path(env["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
-    return Ledger(env=env)
+    return Ledger(env=env) if clock is None else Ledger(env=env, clock=clock)
+
+
+def ledger_from_env(pool_size: int = 4) -> Ledger:
+    """The ledger named by DATABASE_URL (environment, then .env), for command-line tools."""
+    load_dotenv(".env", override=False)
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    return open_ledger(StoreSettings(url, pool_size=pool_size))

@@ -1,5 +1,6 @@
 """The CashierTransaction aggregate: one deposit or withdrawal, kept by its reference."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,10 +32,13 @@ class CashierTransaction(Aggregate):
         self.balance_after = Decimal(0)
 
     @classmethod
-    def record(cls, cmd: CashierCommand, balance_after: Decimal) -> "CashierTransaction":
+    def record(
+        cls, cmd: CashierCommand, balance_after: Decimal, at: datetime
+    ) -> "CashierTransaction":
         """The first request under a reference, applied."""
         return cls._create(
             cls.Recorded,
+            timestamp=at,
             id=cashier_transaction_id(cmd.reference),
             reference=cmd.reference,
             kind=kind_of(cmd),

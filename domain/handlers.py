@@ -59,6 +59,7 @@ def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
         Player.BetDebited,
         cmd.currency,
         -cmd.amount,
+        uow.now,
         operator_transaction_id=cmd.transaction_id,
     )
     return _record(uow, tx, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
@@ -77,6 +78,7 @@ def credit_result(uow: UnitOfWork, cmd: CreditResult) -> Answer:
         Player.ResultCredited,
         cmd.currency,
         cmd.amount,
+        uow.now,
         operator_transaction_id=cmd.transaction_id,
     )
     return _record(uow, tx, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
@@ -101,6 +103,7 @@ def roll_back(uow: UnitOfWork, cmd: RollBack) -> Answer:
         Player.RollbackApplied,
         reversal.currency,
         reversal.delta,
+        uow.now,
         operator_transaction_id=cmd.transaction_id,
         rollback_of=cmd.rollback_transaction_id,
         reversed_action=reversal.action,
@@ -121,8 +124,9 @@ def move_cash(uow: UnitOfWork, cmd: CashierCommand) -> Answer:
         return Answer.declined(Code.INSUFFICIENT_FUNDS)
     player = uow.wallet(cmd.user_id)
     event = Player.Deposited if isinstance(cmd, Deposit) else Player.Withdrawn
-    player.move(event, cmd.currency, delta, reference=cmd.reference)
-    return uow.add(CashierTransaction.record(cmd, player.balance(cmd.currency))).answer
+    player.move(event, cmd.currency, delta, uow.now, reference=cmd.reference)
+    done = CashierTransaction.record(cmd, player.balance(cmd.currency), uow.now)
+    return uow.add(done).answer
 
 
 def set_blocked(uow: UnitOfWork, user_id: str, *, blocked: bool) -> Answer:
@@ -132,16 +136,19 @@ def set_blocked(uow: UnitOfWork, user_id: str, *, blocked: bool) -> Answer:
         return Answer()
     player = player or uow.wallet(user_id)
     if player.blocked != blocked:
-        player.block() if blocked else player.unblock()
+        player.block(uow.now) if blocked else player.unblock(uow.now)
     return Answer()
 
 
 def _mark_target(uow: UnitOfWork, target: OperatorTransaction | None, cmd: RollBack) -> None:
     """Remember on the original which rollback named it first."""
     if target is None:
-        uow.add(OperatorTransaction.tombstone(cmd.rollback_transaction_id, cmd.transaction_id))
+        tombstone = OperatorTransaction.tombstone(
+            cmd.rollback_transaction_id, cmd.transaction_id, uow.now
+        )
+        uow.add(tombstone)
     elif target.rolled_back_by is None and target.arrival is not None:
-        target.mark_rolled_back(cmd.transaction_id)
+        target.mark_rolled_back(cmd.transaction_id, uow.now)
 
 
 def _record(
@@ -169,9 +176,9 @@ def _record(
         reversed_amount=reversal.amount if reversal else None,
     )
     if tx is None:
-        tx = uow.add(OperatorTransaction.record(cmd.transaction_id, arrival))
+        tx = uow.add(OperatorTransaction.record(cmd.transaction_id, arrival, uow.now))
     else:
-        tx.arrive_late(arrival)
+        tx.arrive_late(arrival, uow.now)
     return tx.answer
 
 

@@ -1,11 +1,12 @@
 """The Ledger application: decides batches of commands and saves each batch atomically."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
 from eventsourcing.persistence import IntegrityError, PersistenceError
 from eventsourcing.utils import Environment, EnvType
 
@@ -17,6 +18,7 @@ from domain.player import Player
 from domain.unit_of_work import UnitOfWork
 
 SNAPSHOT_INTERVAL = 100
+Clock = Callable[[], datetime]
 
 
 class ConflictError(LedgerError):
@@ -37,6 +39,10 @@ class Ledger(Application[UUID]):
     name = "Ledger"
     snapshotting_intervals = {Player: SNAPSHOT_INTERVAL}
 
+    def __init__(self, env: EnvType | None = None, clock: Clock = datetime_now_with_tzinfo) -> None:
+        super().__init__(env)
+        self.clock = clock  # read once per batch: the time every event of the batch carries
+
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # Only the mapping given: configuration comes from the service's own config.
         return Environment(name, {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
@@ -44,7 +50,7 @@ class Ledger(Application[UUID]):
     def execute(self, commands: Sequence[Command]) -> list[Answer]:
         """Decide every command in turn on one working set, then save it in one call."""
         with store_errors():
-            uow = UnitOfWork(self)
+            uow = UnitOfWork(self, self.clock())
             answers = [handlers.execute(uow, cmd) for cmd in commands]
             self.save(*uow.changed())
         return answers
@@ -62,7 +68,7 @@ class Ledger(Application[UUID]):
 
     def player(self, user_id: str) -> Player | None:
         """The wallet as committed, for reads."""
-        return UnitOfWork(self).player(user_id)
+        return UnitOfWork(self, self.clock()).player(user_id)
 
     def ping(self) -> None:
         """Raise StoreUnavailableError unless the store answers a query."""

@@ -1,5 +1,6 @@
 """The Player aggregate: balances per currency and whether bets are blocked."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -72,30 +73,36 @@ class Player(Aggregate):
         self.blocked = False
 
     @classmethod
-    def open(cls, user_id: str) -> "Player":
+    def open(cls, user_id: str, at: datetime) -> "Player":
         """A new wallet: no balances, bets allowed."""
-        return cls._create(cls.Opened, id=player_id(user_id), user_id=user_id)
+        return cls._create(cls.Opened, id=player_id(user_id), user_id=user_id, timestamp=at)
 
     def balance(self, currency: str) -> Decimal:
         """The balance in one currency; a currency never used reads as zero."""
         return self.balances.get(currency, ZERO)
 
     def move(
-        self, event_class: type[MoneyMoved], currency: str, delta: Decimal, **fields: Any
+        self,
+        event_class: type[MoneyMoved],
+        currency: str,
+        delta: Decimal,
+        at: datetime,
+        **fields: Any,
     ) -> None:
         """Record a decided movement; the amount on the event is always positive."""
         self.trigger_event(
             event_class,
+            timestamp=at,
             currency=currency,
             amount=abs(delta),
             balance_after=self.balance(currency) + delta,
             **fields,
         )
 
-    def block(self) -> None:
+    def block(self, at: datetime) -> None:
         """Record that bets are now declined."""
-        self.trigger_event(self.Blocked)
+        self.trigger_event(self.Blocked, timestamp=at)
 
-    def unblock(self) -> None:
+    def unblock(self, at: datetime) -> None:
         """Record that bets are allowed again."""
-        self.trigger_event(self.Unblocked)
+        self.trigger_event(self.Unblocked, timestamp=at)

@@ -1,6 +1,7 @@
 """The OperatorTransaction aggregate: what arrived under one OPERATOR id and what was answered."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -69,20 +70,24 @@ class OperatorTransaction(Aggregate):
         self.rolled_back_by: str | None = None
 
     @classmethod
-    def record(cls, transaction_id: str, arrival: Arrival) -> "OperatorTransaction":
+    def record(cls, transaction_id: str, arrival: Arrival, at: datetime) -> "OperatorTransaction":
         """The first delivery of an id, with its outcome."""
         return cls._create(
             cls.Recorded,
+            timestamp=at,
             id=operator_transaction_id(transaction_id),
             operator_transaction_id=transaction_id,
             **vars(arrival),
         )
 
     @classmethod
-    def tombstone(cls, transaction_id: str, rolled_back_by: str) -> "OperatorTransaction":
+    def tombstone(
+        cls, transaction_id: str, rolled_back_by: str, at: datetime
+    ) -> "OperatorTransaction":
         """An id named by a rollback before it arrived: it will never be applied."""
         return cls._create(
             cls.RolledBackBeforeArrival,
+            timestamp=at,
             id=operator_transaction_id(transaction_id),
             operator_transaction_id=transaction_id,
             rolled_back_by=rolled_back_by,
@@ -92,13 +97,13 @@ class OperatorTransaction(Aggregate):
         """Keep the arrival's fields (called by the two arrival events)."""
         self.arrival = Arrival(**{k: getattr(event, k) for k in _ARRIVAL_FIELDS})
 
-    def arrive_late(self, arrival: Arrival) -> None:
+    def arrive_late(self, arrival: Arrival, at: datetime) -> None:
         """The original of a tombstone finally arrived."""
-        self.trigger_event(self.ArrivedAfterRollback, **vars(arrival))
+        self.trigger_event(self.ArrivedAfterRollback, timestamp=at, **vars(arrival))
 
-    def mark_rolled_back(self, rolled_back_by: str) -> None:
+    def mark_rolled_back(self, rolled_back_by: str, at: datetime) -> None:
         """A rollback named this transaction (first one only)."""
-        self.trigger_event(self.RolledBack, rolled_back_by=rolled_back_by)
+        self.trigger_event(self.RolledBack, timestamp=at, rolled_back_by=rolled_back_by)
 
     @property
     def answer(self) -> Answer:

@@ -1,6 +1,7 @@
 """A unit of work: loads each aggregate once, lets several commands decide on the same
 state in turn, and hands back every aggregate with new events for one atomic save."""
 
+from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
@@ -24,8 +25,9 @@ class Store(Protocol):
 class UnitOfWork:
     """The working set of one batch of commands."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, now: datetime) -> None:
         self._store = store
+        self.now = now  # every event the batch records carries this time
         self._seen: dict[UUID, Aggregate | None] = {}
 
     def _get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
@@ -41,7 +43,7 @@ class UnitOfWork:
 
     def wallet(self, user_id: str) -> Player:
         """The player's wallet, opened now if needed (saved only with the batch)."""
-        return self.player(user_id) or self.add(Player.open(user_id))
+        return self.player(user_id) or self.add(Player.open(user_id, self.now))
 
     def operator_transaction(self, transaction_id: str) -> OperatorTransaction | None:
         """What is known under an OPERATOR transaction id."""

@@ -1,5 +1,6 @@
 """The business rules as decisions: no store, no server."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from domain import rules
@@ -8,6 +9,7 @@ from domain.commands import RollBack
 from domain.transaction import Arrival, OperatorTransaction, Status
 
 D = Decimal
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 def decline(**overrides: object) -> Code | None:
@@ -41,25 +43,25 @@ def test_withdrawal_never_goes_below_zero() -> None:
 
 
 def test_reversal_of_an_applied_bet_credits_its_recorded_amount() -> None:
-    reversal = rules.reversal_of(OperatorTransaction.record("b1", arrival("bet")))
+    reversal = rules.reversal_of(OperatorTransaction.record("b1", arrival("bet"), NOW))
     assert reversal is not None
     assert (reversal.user_id, reversal.currency, reversal.delta) == ("u1", "USD", D("4.00"))
 
 
 def test_reversal_of_an_applied_result_debits_it() -> None:
-    reversal = rules.reversal_of(OperatorTransaction.record("r1", arrival("result")))
+    reversal = rules.reversal_of(OperatorTransaction.record("r1", arrival("result"), NOW))
     assert reversal is not None
     assert reversal.delta == D("-4.00")
 
 
 def test_nothing_to_reverse() -> None:
-    rolled_back = OperatorTransaction.record("b1", arrival())
-    rolled_back.mark_rolled_back("rb0")
+    rolled_back = OperatorTransaction.record("b1", arrival(), NOW)
+    rolled_back.mark_rolled_back("rb0", NOW)
     cases = [
         None,
-        OperatorTransaction.record("b1", arrival(status=Status.DECLINED)),
-        OperatorTransaction.record("rb1", arrival("rollback")),
-        OperatorTransaction.tombstone("b1", "rb0"),
+        OperatorTransaction.record("b1", arrival(status=Status.DECLINED), NOW),
+        OperatorTransaction.record("rb1", arrival("rollback"), NOW),
+        OperatorTransaction.tombstone("b1", "rb0", NOW),
         rolled_back,
     ]
     assert [rules.reversal_of(t) for t in cases] == [None] * len(cases)
