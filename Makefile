@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test unit integration e2e lint format clean
+.PHONY: install run test unit integration e2e lint format clean replay bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,10 +25,19 @@ unit: $(STAMP)
 	$(PYTEST) tests/unit
 
 integration: $(STAMP)
-	$(PYTEST) tests/integration
+	$(PYTEST) tests/integration benchmarks/tests
 
 e2e: $(STAMP)
 	$(PYTEST) tests/e2e
+
+## replay: rebuild the read models from position 0 and reconcile them (DATABASE_URL)
+replay: $(STAMP)
+	@$(PY) -m scripts.replay
+
+## bench: the ledger against the CRUD baseline and the database ceiling, side by side
+bench: $(STAMP)
+	@$(VENV)/bin/pip install -qq --disable-pip-version-check -e '.[dev,bench]'
+	@$(PY) -m benchmarks.run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

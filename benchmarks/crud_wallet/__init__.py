@@ -1,0 +1,1 @@
+"""A conventional CRUD casino wallet on PostgreSQL, speaking the ledger's HTTP protocol."""

@@ -1,0 +1,64 @@
+"""The run's results as a side-by-side table, ratios and a JSON file."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+Cell = dict[str, Any]
+HEADER = ("impl", "conc", "callbacks/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "RSS MB", "money")
+
+
+def rows(cells: list[Cell], ceilings: list[Cell]) -> list[tuple[str, ...]]:
+    """One row per implementation and concurrency, then the database's ceiling."""
+    table = []
+    for cell in cells:
+        lat = cell.get("latency_ms", {})
+        table.append(
+            (
+                cell["implementation"],
+                str(cell["concurrency"]),
+                f"{cell.get('callbacks_per_s', 0):.0f}",
+                *(f"{lat.get(p, 0):.1f}" for p in ("p50", "p95", "p99", "max")),
+                f"{cell.get('rss_mb', 0):.0f}",
+                "OK" if cell.get("money_ok") else "FAIL",
+            )
+        )
+    for ceiling in ceilings:
+        ops = f"{ceiling.get('ops_per_s', 0):.0f}"
+        table.append(("db ceiling", str(ceiling["connections"]), ops, *("-" * 6)))
+    return table
+
+
+def ratios(cells: list[Cell], ceilings: list[Cell]) -> dict[str, float]:
+    """ledger/crud and each implementation/db ceiling, per concurrency."""
+    rate = {(c["implementation"], c["concurrency"]): c.get("callbacks_per_s", 0) for c in cells}
+    ceiling = {c["connections"]: c.get("ops_per_s", 0) for c in ceilings}
+    found: dict[str, float] = {}
+    for conc in sorted({c for _, c in rate}):
+        ledger, crud, top = rate.get(("ledger", conc)), rate.get(("crud", conc)), ceiling.get(conc)
+        if ledger is not None and crud:
+            found[f"ledger/crud @{conc}"] = round(ledger / crud, 3)
+        for impl, value in (("ledger", ledger), ("crud", crud)):
+            if value is not None and top:
+                found[f"{impl}/db ceiling @{conc}"] = round(value / top, 3)
+    return found
+
+
+def render(cells: list[Cell], ceilings: list[Cell]) -> str:
+    """The table and the ratios as aligned text."""
+    table = [HEADER, *rows(cells, ceilings)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(HEADER))]
+    lines = ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in table]
+    lines.insert(1, "-" * len(lines[0]))
+    lines += ["", *(f"{name:>24}: {value:.2f}" for name, value in ratios(cells, ceilings).items())]
+    failed = [c for c in cells if not c.get("money_ok")]
+    for cell in failed:
+        lines.append(f"MONEY CHECK FAILED: {cell['implementation']} @{cell['concurrency']}")
+        lines += [f"  {example}" for example in cell.get("examples", [])[:10]]
+    return "\n".join(lines)
+
+
+def write_json(path: Path, meta: dict[str, Any], cells: list[Cell], ceilings: list[Cell]) -> None:
+    """Everything measured, for comparing runs later."""
+    body = {**meta, "cells": cells, "db_ceiling": ceilings, "ratios": ratios(cells, ceilings)}
+    path.write_text(json.dumps(body, indent=2) + "\n")
