@@ -6,10 +6,10 @@ import sys
 from aiohttp import web
 from dotenv import load_dotenv
 
+from adapters.logs import configure, log
 from adapters.store import redacted
 from service.app import create_app
 from service.config import Config, ConfigError
-from service.logs import configure, log
 
 
 def main() -> int:

@@ -5,11 +5,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
+from adapters.log import EventLog
 from adapters.store import open_ledger
-from service import callbacks, ops, wallets
+from projections.history import History
+from projections.runner import ProjectionRunner
+from projections.worker import ProjectionWorker
+from service import audit, callbacks, metrics, openapi, ops, reports, wallets
 from service.auth import require_token
 from service.config import Config
-from service.keys import CONFIG, LEDGER, READS, WRITER
+from service.keys import CONFIG, HISTORY, LEDGER, PROJECTION, READS, WRITER
 from service.writer import Writer
 
 
@@ -19,24 +23,36 @@ def create_app(config: Config) -> web.Application:
         middlewares=[require_token(config.admin_token, config.callback_path), wallets.api_errors]
     )
     app[CONFIG] = config
+    metrics.setup(app)
     app.cleanup_ctx.append(_ledger)
     callbacks.add_routes(app, config.callback_path)
-    app.router.add_routes(wallets.routes)
-    app.router.add_routes(ops.routes)
+    for module in (wallets, audit, reports, ops, openapi, metrics):
+        app.router.add_routes(module.routes)
     return app
 
 
 async def _ledger(app: web.Application) -> AsyncIterator[None]:
-    """Open the store and the writer for the app's lifetime; close both after the last request."""
+    """Open the store, the read models and the writer; close them after the last request."""
     config = app[CONFIG]
     ledger = open_ledger(config.store)
+    runner = ProjectionRunner(ledger)
+    worker = ProjectionWorker(runner).start() if config.projections == "embedded" else None
     writes = ThreadPoolExecutor(config.write_lanes, thread_name_prefix="write")
-    reads = ThreadPoolExecutor(4, thread_name_prefix="read")
     app[LEDGER] = ledger
-    app[READS] = reads
-    app[WRITER] = Writer(ledger, writes, lanes=config.write_lanes, batch_max=config.write_batch_max)
+    app[PROJECTION] = runner
+    app[HISTORY] = History(EventLog(runner.database), ledger.mapper)
+    app[READS] = ThreadPoolExecutor(4, thread_name_prefix="read")
+    app[WRITER] = Writer(
+        ledger,
+        writes,
+        lanes=config.write_lanes,
+        batch_max=config.write_batch_max,
+        on_commit=worker.wake if worker else lambda: None,
+    )
     yield
     await app[WRITER].close()
     writes.shutdown(wait=True)
-    reads.shutdown(wait=True)
+    if worker:
+        worker.stop()
+    app[READS].shutdown(wait=True)
     ledger.close()

@@ -5,11 +5,12 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.logs import log
 from domain.answers import Answer
 from domain.codes import Code, LedgerError
 from domain.commands import Command, OperatorCommand
 from service.keys import CONFIG, WRITER
-from service.logs import log
+from service.metrics import METRICS
 from service.parsing import parse_callback
 from service.responses import callback_payload, json_response
 from service.signature import verify
@@ -64,6 +65,9 @@ def handler(route: str) -> Any:
         cmd = await intake(request, route)
         result = await answer(request, cmd)
         _log(route, cmd, result, started)
+        action = cmd.action.value if isinstance(cmd, OperatorCommand) else "refused"
+        outcome = result.error.value if result.error else "ok"
+        request.app[METRICS].observe(action, outcome, started)
         return json_response(callback_payload(result))
 
     return handle

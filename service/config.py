@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from adapters.store import DatabaseURLError, StoreSettings, library_env
+from adapters.store import DEFAULT_DATABASE_URL, DatabaseURLError, StoreSettings, library_env
 from domain.money import valid_currency_code
 
 
@@ -47,6 +47,7 @@ class Config:
     write_lanes: int = 8
     write_batch_max: int = 1
     log_level: str = "info"
+    projections: str = "embedded"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Config":
@@ -65,11 +66,12 @@ class Config:
             write_lanes=lanes,
             write_batch_max=_int(env, "WRITE_BATCH_MAX", 1, low=1, high=1000),
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning")),
+            projections=_choice(env, "PROJECTIONS", "embedded", ("embedded", "off")),
         )
 
 
 def _store(env: Mapping[str, str], pool_size: int) -> StoreSettings:
-    url = env.get("DATABASE_URL") or "sqlite:///var/ledger.sqlite3"
+    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     settings = StoreSettings(url=url, pool_size=pool_size)
     try:
         library_env(settings)

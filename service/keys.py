@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 
 from domain.ledger import Ledger
+from projections.history import History
+from projections.runner import ProjectionRunner
 from service.config import Config
 from service.writer import Writer
 
@@ -12,3 +14,5 @@ CONFIG = web.AppKey("config", Config)
 LEDGER = web.AppKey("ledger", Ledger)
 WRITER = web.AppKey("writer", Writer)
 READS = web.AppKey("reads", ThreadPoolExecutor)
+PROJECTION = web.AppKey("projection", ProjectionRunner)
+HISTORY = web.AppKey("history", History)

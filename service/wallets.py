@@ -1,18 +1,21 @@
 """The casino's wallet routes: balances, cashier deposits and withdrawals, blocking."""
 
 import asyncio
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
+from adapters.logs import log
 from domain.answers import Answer
 from domain.codes import Code, LedgerError
 from domain.commands import Block, Command, Deposit, Unblock, Withdraw
 from domain.intake import cashier_command
 from domain.money import ZERO, format_amount
 from domain.player import Player
-from service.keys import CONFIG, LEDGER, READS, WRITER
+from service.keys import CONFIG, HISTORY, LEDGER, READS, WRITER
 from service.parsing import amount_text, load_object, text
+from service.reading import moment, off_loop
 from service.responses import api_error, json_response
 
 routes = web.RouteTableDef()
@@ -49,9 +52,22 @@ async def read_player(request: web.Request, user: str) -> Player | None:
 
 @routes.get("/api/wallets/{user_id}")
 async def get_wallet(request: web.Request) -> web.Response:
-    """Balances per currency and the blocked flag."""
+    """Balances per currency and the blocked flag; with ?at=, as they stood then."""
     user = user_id(request)
-    return json_response(wallet_view(user, await read_player(request, user)))
+    at = request.query.get("at")
+    if at is None:
+        return json_response(wallet_view(user, await read_player(request, user)))
+    point = {"position": int(at)} if at.isdigit() else {"moment": moment(at)}
+    history = request.app[HISTORY]
+    balances, blocked = await off_loop(request, partial(history.balances_at, user, **point))
+    return json_response(
+        {
+            "user_id": user,
+            "at": at,
+            "blocked": blocked,
+            "balances": {c: format_amount(b, c) for c, b in sorted(balances.items())},
+        }
+    )
 
 
 async def cashier(request: web.Request, kind: type[Deposit] | type[Withdraw]) -> web.Response:
@@ -137,9 +153,20 @@ async def api_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Domain refusals to HTTP statuses with the {"error", "message"} body."""
     try:
         response: web.StreamResponse = await handler(request)
+    except web.HTTPException as error:
+        if not request.path.startswith("/api/") or error.status < 400:
+            raise
+        code = _HTTP_CODES.get(error.status, "HTTP_ERROR")
+        return api_error(error.status, code, error.reason)
     except LedgerError as error:
         message = _MESSAGES.get(error.code, error.message)
         if error.code is not Code.INTERNAL_ERROR:
             message = error.message
         return api_error(_STATUS.get(error.code, 400), error.code.value, message)
+    except Exception:
+        log.exception("api_failed", path=request.path, method=request.method)
+        return api_error(500, "INTERNAL_ERROR", "an unexpected error; see the service log")
     return response
+
+
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BODY_TOO_LARGE"}

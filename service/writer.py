@@ -12,7 +12,7 @@ as what it was.
 import asyncio
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
@@ -83,8 +83,10 @@ class Writer:
         lanes: int,
         batch_max: int,
         policy: RetryPolicy | None = None,
+        on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._ledger = ledger
+        self._on_commit = on_commit
         self._executor = executor
         self._batch_max = batch_max
         self._policy = policy or RetryPolicy()
@@ -113,6 +115,7 @@ class Writer:
                     if not future.done():
                         future.set_exception(error)
                 continue
+            self._on_commit()
             for (_, future), answer in zip(batch, answers, strict=True):
                 if not future.done():
                     future.set_result(answer)

@@ -105,3 +105,16 @@ async def test_ops_routes_need_no_token_and_reveal_no_balances(client: LedgerCli
         async with client.session.get(client.base + path) as response:
             assert response.status == 200
             assert "balance" not in await response.text()
+
+
+@pytest.mark.parametrize(("method", "path", "status", "code"), [
+    ("GET", "/api/no-such-route", 404, "NOT_FOUND"),
+    ("DELETE", "/api/wallets/someone", 405, "METHOD_NOT_ALLOWED"),
+])  # fmt: skip
+async def test_api_errors_are_json_with_a_code(
+    client: LedgerClient, method: str, path: str, status: int, code: str
+) -> None:
+    assert (await client.api(method, path))[0:1] == (status,)
+    _, body = await client.api(method, path)
+    assert body["error"] == code
+    assert body["message"]

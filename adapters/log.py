@@ -1,0 +1,84 @@
+"""Reading the event log with positions: the whole ledger, or one stream, page by page."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from adapters.sql import Database
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """The application's notification log, as auditors and projections read it."""
+
+    database: Database
+
+    def head(self, cursor: Any = None) -> int:
+        """The newest position, 0 for an empty log."""
+        rows = self._rows(
+            f"SELECT MAX({self.database.position}) AS head FROM {self._table}", (), cursor
+        )
+        return int(rows[0]["head"] or 0)
+
+    def page(
+        self, after: int, limit: int, cursor: Any = None, topics: Sequence[str] = ()
+    ) -> list[Notification]:
+        """Events after a position, in commit order (optionally only some topics)."""
+        where, params = f"WHERE {self.database.position} > %s", (after,)
+        if topics:
+            where += f" AND topic IN ({', '.join(['%s'] * len(topics))})"
+            params += tuple(topics)
+        return self._select(where, params, limit, cursor=cursor)
+
+    def stream(self, originator_id: UUID, after: int, limit: int) -> list[Notification]:
+        """One aggregate's events after a position, oldest first."""
+        key = originator_id if self.database.postgres else originator_id.hex
+        return self._select(
+            f"WHERE originator_id = %s AND {self.database.position} > %s",
+            (key, after),
+            limit,
+            order="originator_version",
+        )
+
+    @property
+    def _table(self) -> str:
+        return self.database.events_table
+
+    def _rows(self, statement: str, params: tuple[Any, ...], cursor: Any) -> list[Any]:
+        if cursor is None:
+            return self.database.query(statement, params)
+        cursor.execute(self.database.sql(statement), params)
+        return list(cursor.fetchall())
+
+    def _select(
+        self,
+        where: str,
+        params: tuple[Any, ...],
+        limit: int,
+        order: str = "",
+        cursor: Any = None,
+    ) -> list[Notification]:
+        position = self.database.position
+        rows = self._rows(
+            f"SELECT {position} AS position, originator_id, originator_version, topic, state "
+            f"FROM {self._table} {where} ORDER BY {order or position} LIMIT %s",
+            (*params, limit),
+            cursor,
+        )
+        return [
+            Notification(
+                id=int(row["position"]),
+                originator_id=_uuid(row["originator_id"]),
+                originator_version=int(row["originator_version"]),
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+            for row in rows
+        ]
+
+
+def _uuid(value: object) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))

@@ -1,0 +1,118 @@
+"""The ledger's read models and how one event changes them, batch by batch."""
+
+from decimal import Decimal
+from typing import Any
+
+from adapters.sql import Database
+from domain.money import ZERO
+from projections.tables import BatchTable, Key, Row
+
+_DAILY_SUMS = ("stakes", "payouts", "stake_refunds", "payout_reversals", "deposits", "withdrawals")
+_DAILY_COUNTS = ("bets", "results", "rollbacks")
+TRANSACTION_COLUMNS = (
+    "source", "external_id", "client_transaction_id", "action", "user_id", "currency",
+    "amount", "status", "error", "balance_after", "rollback_of", "rolled_back_by",
+    "reversed_user_id", "reversed_currency", "reversed_amount", "position", "recorded_at",
+    "updated_position",
+)  # fmt: skip
+
+
+def _new_balance(key: Key) -> Row:
+    return {"player_id": key[0], "currency": key[1], "balance": ZERO, "position": 0}
+
+
+def _new_day(key: Key) -> Row:
+    return (
+        {"day": key[0], "currency": key[1]}
+        | dict.fromkeys(_DAILY_SUMS, ZERO)
+        | dict.fromkeys(_DAILY_COUNTS, 0)
+    )
+
+
+class LedgerViews:
+    """Balances, the transactions index, daily totals and the chain, for one batch at a time."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.cursor: Any = None
+        self.players = BatchTable(
+            "rm_players", ("player_id",), ("player_id", "user_id", "blocked", "position")
+        )
+        self.balances = BatchTable(
+            "rm_balances",
+            ("player_id", "currency"),
+            ("player_id", "currency", "balance", "position"),
+            frozenset({"balance"}),
+            _new_balance,
+        )
+        self.transactions = BatchTable(
+            "rm_transactions", ("client_transaction_id",), TRANSACTION_COLUMNS
+        )
+        self.daily = BatchTable(
+            "rm_daily",
+            ("day", "currency"),
+            ("day", "currency", *_DAILY_SUMS, *_DAILY_COUNTS),
+            frozenset(_DAILY_SUMS),
+            _new_day,
+        )
+        self.chain = BatchTable("rm_chain", ("position",), ("position", "day", "link"))
+        self._tables = (self.players, self.balances, self.transactions, self.daily, self.chain)
+
+    def begin(self, cursor: Any) -> None:
+        """Start a batch inside the caller's transaction."""
+        self.cursor = cursor
+        for table in self._tables:
+            table.begin()
+
+    def open(self, player_id: str, user_id: str, position: int) -> None:
+        """A player's wallet was opened."""
+        self.players.put(
+            {"player_id": player_id, "user_id": user_id, "blocked": 0, "position": position}
+        )
+
+    def block(self, player_id: str, blocked: bool, position: int) -> None:
+        """A player's bets were blocked or unblocked."""
+        row = self._row(self.players, (player_id,))
+        row.update(blocked=int(blocked), position=position)
+
+    def move(self, player_id: str, currency: str, delta: Decimal, position: int) -> None:
+        """A player's balance in one currency changed."""
+        row = self._row(self.balances, (player_id, currency))
+        row["balance"] += delta
+        row["position"] = position
+
+    def count(self, day: str, currency: str, total: str, amount: Decimal, tally: str = "") -> None:
+        """Add to a day's totals in one currency."""
+        row = self._row(self.daily, (day, currency))
+        row[total] += amount
+        if tally:
+            row[tally] += 1
+
+    def record(self, row: Row) -> None:
+        """A new entry in the transactions index."""
+        self.transactions.put(row)
+
+    def update(self, client_transaction_id: str, position: int, **fields: Any) -> None:
+        """Later facts about an entry (a late arrival, a rollback naming it)."""
+        row = self.transactions.row(self.database, self.cursor, (client_transaction_id,))
+        assert row is not None, f"no index entry for {client_transaction_id}"
+        row.update(fields, updated_position=position)
+
+    def link(self, position: int, day: str, link: str) -> None:
+        """The chain's link at a position."""
+        self.chain.put({"position": position, "day": day, "link": link})
+
+    def last_link(self, position: int) -> str | None:
+        """The stored link at a position (the batch's own first, then the table)."""
+        row = self.chain.row(self.database, self.cursor, (position,))
+        return None if row is None else str(row["link"])
+
+    def flush(self) -> None:
+        """Write the batch's rows; the caller commits them with the tracking position."""
+        for table in self._tables:
+            table.flush(self.database, self.cursor)
+
+    def _row(self, table: BatchTable, key: Key) -> Row:
+        row = table.row(self.database, self.cursor, key)
+        assert row is not None
+        return row

@@ -1,0 +1,51 @@
+"""Daily totals for finance: stakes, payouts, rollbacks, GGR and each day's closing link.
+
+python -m scripts.report --from 2026-11-01 --to 2026-11-30 [--currency USD] [--format csv]
+"""
+
+import argparse
+import csv
+import sys
+from datetime import date
+
+import orjson
+
+from adapters.store import ledger_from_env
+from projections.queries import daily_totals
+from projections.runner import ProjectionRunner
+
+COLUMNS = (
+    "day", "currency", "stakes", "payouts", "stake_refunds", "payout_reversals", "ggr",
+    "deposits", "withdrawals", "bets", "results", "rollbacks", "closing_link",
+)  # fmt: skip
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.report",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    parser.add_argument("--currency")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    args = parser.parse_args(argv)
+    ledger = ledger_from_env()
+    try:
+        runner = ProjectionRunner(ledger)
+        runner.catch_up()
+        rows = daily_totals(runner.database, args.start, args.end, args.currency)
+    finally:
+        ledger.close()
+    if args.format == "json":
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,91 @@
+"""GET /metrics: Prometheus text from prometheus-client; counts and lags, never balances."""
+
+import time
+from collections.abc import Iterator
+
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from service.keys import PROJECTION, WRITER
+from service.reading import off_loop
+
+routes = web.RouteTableDef()
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """The app's own registry, so several apps in one process never share counters."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.callbacks = Counter(
+            "ledger_callbacks", "OPERATOR callbacks answered, by action and outcome",
+            ["action", "outcome"], registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "ledger_callback_duration_seconds", "Time from request to answer, by action",
+            ["action"], buckets=BUCKETS, registry=self.registry,
+        )  # fmt: skip
+
+    def observe(self, action: str, outcome: str, started: float) -> None:
+        """Count one answered callback and its latency."""
+        self.callbacks.labels(action, outcome).inc()
+        self.latency.labels(action).observe(time.perf_counter() - started)
+
+
+METRICS = web.AppKey("metrics", Metrics)
+
+
+class StoreCollector(Collector):
+    """Writer counters and projection lag, read when scraped."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # described when scraped, once the store is open
+
+    def collect(self) -> Iterator[Metric]:
+        stats = self.app[WRITER].stats
+        for name, value, text in (
+            ("ledger_write_batches", stats.batches, "Store transactions committed by the writer"),
+            ("ledger_write_commands", stats.commands, "Commands committed by the writer"),
+            ("ledger_store_conflicts", stats.conflicts, "Saves refused because another writer won"),
+            ("ledger_store_retries", stats.store_errors, "Store errors retried by the writer"),
+        ):
+            yield CounterMetricFamily(name, text, value=value)
+        try:
+            events, seconds = self.app[PROJECTION].lag()
+        except Exception:  # the store is down: report that, not a stale lag
+            yield GaugeMetricFamily("ledger_store_up", "The store answered this scrape", value=0)
+            return
+        yield GaugeMetricFamily("ledger_store_up", "The store answered this scrape", value=1)
+        yield GaugeMetricFamily(
+            "ledger_projection_lag_events", "Events not yet in the read models", value=events
+        )
+        yield GaugeMetricFamily(
+            "ledger_projection_lag_seconds", "Age of the oldest event not yet projected",
+            value=seconds,
+        )  # fmt: skip
+
+
+def setup(app: web.Application) -> None:
+    """Give the app its registry; the store collector joins once the store is open."""
+    metrics = Metrics()
+    metrics.registry.register(StoreCollector(app))
+    app[METRICS] = metrics
+
+
+@routes.get("/metrics")
+async def scrape(request: web.Request) -> web.Response:
+    """Prometheus text exposition (the store part is read on the read pool)."""
+    body = await off_loop(request, generate_latest, request.app[METRICS].registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
