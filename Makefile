@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test unit integration e2e lint format clean replay bench
+.PHONY: install run test unit integration e2e lint format clean replay bench demo
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 ## run: serve on the embedded SQLite store with a dev configuration
 run: $(STAMP)
 	@$(PY) -m scripts.dev
+
+## demo: the ledger, IGPX's simulator and a demo casino; prints one URL, Ctrl-C stops
+demo: $(STAMP)
+	@$(PY) -m scripts.demo
 
 ## test: lint, then every tier (PostgreSQL from TEST_POSTGRES_URL, default 127.0.0.1:5432)
 test: lint unit integration e2e

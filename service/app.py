@@ -14,6 +14,7 @@ from service import audit, callbacks, metrics, openapi, ops, reports, wallets
 from service.auth import require_token
 from service.config import Config
 from service.keys import CONFIG, HISTORY, LEDGER, PROJECTION, READS, WRITER
+from service.sessions import setup_sessions
 from service.writer import Writer
 
 
@@ -28,6 +29,7 @@ def create_app(config: Config) -> web.Application:
     callbacks.add_routes(app, config.callback_path)
     for module in (wallets, audit, reports, ops, openapi, metrics):
         app.router.add_routes(module.routes)
+    setup_sessions(app)
     return app
 
 

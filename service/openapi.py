@@ -90,6 +90,7 @@ def document(callback_path: str) -> dict[str, Any]:
         {"name": n, "in": "query", "required": n != "currency", "schema": _STR}
         for n in ("from", "to", "currency")
     ]
+    session = _obj(["user_id", "currency"], user_id=_STR, currency=_STR, lang=_STR)
     return {
         "openapi": "3.1.0",
         "info": {"title": "sportsbook-ledger", "version": "1"},
@@ -122,6 +123,18 @@ def document(callback_path: str) -> dict[str, Any]:
             },
             "/api/players/{user_id}/unblock": {
                 "post": _op("allow bets", _json(WALLET, "the wallet"), params=[_USER])
+            },
+            "/api/sportsbook/sessions": {
+                "post": _op(
+                    "iframe URL from the OPERATOR",
+                    _json(_obj(["url"], url=_STR), "the URL"),
+                    body=session,
+                    **{
+                        "400": "invalid field",
+                        "502": "OPERATOR failed",
+                        "503": "OPERATOR not configured",
+                    },
+                )
             },
             "/api/audit/players/{user_id}/events": {
                 "get": _op(

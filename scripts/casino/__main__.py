@@ -1,0 +1,27 @@
+"""python -m scripts.casino: serve the demo casino (ADMIN_TOKEN in the environment; see --help)."""
+
+import sys
+
+from aiohttp import web
+
+from adapters.logs import configure, log
+from scripts.casino.app import create_casino_app
+from scripts.casino.settings import parse
+
+
+def main(argv: list[str]) -> int:
+    settings = parse(argv)
+    configure("info")
+    url = f"http://{settings.host}:{settings.port}/"
+    web.run_app(
+        create_casino_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=None,
+        print=lambda _: log.info("casino_listening", url=url, ledger=settings.ledger_url),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
