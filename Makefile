@@ -5,7 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test unit integration e2e lint format clean replay bench demo
+.PHONY: install run test unit integration e2e chaos chaos-smoke lint format clean replay bench demo
+CHAOS_SECONDS ?= 300
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ demo: $(STAMP)
 	@$(PY) -m scripts.demo
 
 ## test: lint, then every tier (PostgreSQL from TEST_POSTGRES_URL, default 127.0.0.1:5432)
-test: lint unit integration e2e
+test: lint unit integration e2e chaos-smoke
 
 unit: $(STAMP)
 	$(PYTEST) tests/unit
@@ -42,6 +43,14 @@ replay: $(STAMP)
 bench: $(STAMP)
 	@$(VENV)/bin/pip install -qq --disable-pip-version-check -e '.[dev,bench]'
 	@$(PY) -m benchmarks.run
+
+## chaos-smoke: the chaos tier, time-boxed (CHAOS_SMOKE_SECONDS, default 30), run by make test
+chaos-smoke: $(STAMP)
+	$(PYTEST) tests/chaos
+
+## chaos: real servers SIGKILLed and restarted and the database cut, under OPERATOR load
+chaos: $(STAMP)
+	$(PY) -m tests.chaos.driver --duration $(CHAOS_SECONDS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

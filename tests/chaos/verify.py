@@ -1,0 +1,91 @@
+"""After the chaos: answers against ContractModel, balances, the event log, the read models."""
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from adapters.log import EventLog
+from adapters.sql import Database
+from adapters.store import StoreSettings, open_ledger
+from domain.commands import OperatorCommand
+from domain.player import Player
+from projections.reconcile import reconcile
+from projections.runner import ProjectionRunner
+from tests.chaos.load import Player as Story
+from tests.support.model import ContractModel
+
+Wallets = dict[tuple[str, str], Decimal]
+
+
+def replay_answers(stories: list[Story]) -> tuple[ContractModel, set[str], list[str]]:
+    """Feed the model each player's operations in answer order; every code and balance in
+    the answers must be the model's. Returns the model, the OPERATOR ids that moved money,
+    and the mismatches."""
+    model, applied, problems = ContractModel(), set(), []
+    for story in stories:
+        problems += story.problems
+        for sent in story.journal:
+            cmd = sent.command
+            code, moves = model.apply(cmd)
+            got = sent.answer.get("error")
+            if (code.value if code else None) != got:
+                problems.append(f"{cmd}: answered {got}, the model says {code}")
+                continue
+            if got is None and "balance" in sent.answer:
+                wallet = moves[0].wallet if moves else (cmd.user_id, cmd.currency)
+                if Decimal(sent.answer["balance"]) != model.balances[wallet]:
+                    problems.append(f"{cmd}: balance {sent.answer['balance']}, model {wallet}")
+            if moves and isinstance(cmd, OperatorCommand):
+                applied.add(cmd.transaction_id)
+    return model, applied, problems
+
+
+def compare_wallets(
+    model: ContractModel, shown: dict[str, dict[str, Any]], where: str
+) -> list[str]:
+    """Every wallet a server shows, to the cent, against the model."""
+    problems = []
+    for user, wallet in shown.items():
+        balances = {c: Decimal(v) for c, v in wallet["balances"].items() if Decimal(v) != 0}
+        expected = {c: b for (u, c), b in model.nonzero_balances().items() if u == user}
+        if balances != expected:
+            problems.append(f"{where} shows {user} {balances}, the model says {expected}")
+    return problems
+
+
+def event_log(database_url: str, model: ContractModel, applied: set[str]) -> list[str]:
+    """No OPERATOR id moved money twice, exactly the applied ones moved any, the events sum to
+    the model's balances, and the read models reconcile with the aggregates."""
+    ledger = open_ledger(StoreSettings(database_url, pool_size=2))
+    try:
+        counts, sums = money_events(ledger)
+        problems = [f"{tid} moved money {n} times" for tid, n in counts.items() if n > 1]
+        if set(counts) != applied:
+            problems.append(f"ids that moved money differ: {sorted(set(counts) ^ applied)[:10]}")
+        if sums != model.nonzero_balances():
+            problems.append("the event log's sums differ from the model")
+        runner = ProjectionRunner(ledger)
+        problems += [f"reconcile: {m}" for m in reconcile(ledger, runner)]
+        return problems
+    finally:
+        ledger.close()
+
+
+def money_events(ledger: Any) -> tuple[Counter[str], Wallets]:
+    """Player money events per OPERATOR id, and every wallet's sum, from the stored log."""
+    log = EventLog(Database.of(ledger.recorder))
+    counts: Counter[str] = Counter()
+    sums: Wallets = defaultdict(Decimal)
+    users: dict[Any, str] = {}
+    after = 0
+    while page := log.page(after, 1000):
+        for stored in page:
+            event = ledger.mapper.to_domain_event(stored)
+            if isinstance(event, Player.Opened):
+                users[stored.originator_id] = event.user_id
+            if isinstance(event, Player.MoneyMoved):
+                sums[(users[stored.originator_id], event.currency)] += event.delta
+                if tid := getattr(event, "operator_transaction_id", None):
+                    counts[tid] += 1
+        after = page[-1].id
+    return counts, {w: b for w, b in sums.items() if b != 0}

@@ -1,0 +1,45 @@
+"""Ids the OPERATOR may send that PostgreSQL's text columns cannot hold."""
+
+from decimal import Decimal
+
+import orjson
+import pytest
+from eventsourcing.persistence import DataError
+
+from adapters.store import StoreSettings, open_ledger
+from domain.codes import InvalidRequestError
+from domain.commands import Deposit
+from projections.reconcile import reconcile
+from projections.runner import ProjectionRunner
+from service.parsing import parse_callback
+from tests.support.pg import fresh_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=DataError,
+    reason="a NUL (\\u0000) in a callback's ids passes parsing and is stored in the event, "
+    "but PostgreSQL text columns refuse it: the projection fails on that event forever "
+    "and every read model stops there",
+)
+@pytest.mark.parametrize("field", ["transaction_id", "user_id"])
+def test_a_nul_in_a_callbacks_ids_is_refused_or_projected(field: str) -> None:
+    fields = {"transaction_id": "t-nul", "action": "result", "user_id": "u-nul"}
+    fields |= {"currency": "USD", "amount": "1.00", field: fields[field] + "\x00x"}
+    try:
+        cmd = parse_callback(orjson.dumps(fields), "transaction", {"USD"})
+    except InvalidRequestError:
+        return  # refused as INVALID_REQUEST: one acceptable fix
+    with fresh_database() as url:
+        ledger = open_ledger(StoreSettings(url, pool_size=2))
+        try:
+            ledger.execute([cmd])
+            ledger.execute([Deposit("after", "someone-else", "USD", Decimal("5.00"))])
+            runner = ProjectionRunner(ledger)
+            runner.catch_up()
+            assert runner.position() == runner.log.head()
+            assert reconcile(ledger, runner) == []
+        finally:
+            ledger.close()
