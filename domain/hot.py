@@ -4,8 +4,14 @@ Only committed state is held, and every reader gets its own copy, so a batch tha
 leaves nothing behind. A stale entry (another process wrote the stream) is harmless for
 decisions that write the stream, since its next version is taken already and the save
 conflicts; decisions that only read are checked against the store before committing.
+
+Entries are held pickled, as bytes the cyclic garbage collector never scans: held as
+objects, tens of thousands of aggregates made every full collection walk them (35-108 ms
+pauses that collected nothing, measured under the bench's load). Only this process's own
+pickles are ever unpickled.
 """
 
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -14,21 +20,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 
-def private_copy(aggregate: Aggregate) -> Aggregate:
-    """A copy whose dicts and lists are its own, for one unit of work to change."""
-    clone = object.__new__(type(aggregate))
-    clone.__dict__.update(
-        {k: v.copy() if type(v) in (dict, list) else v for k, v in vars(aggregate).items()}
-    )
-    return clone
-
-
 class HotAggregates:
     """A bounded, thread-safe, least-recently-used store of committed aggregates."""
 
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
-        self._held: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self._held: OrderedDict[int, tuple[int, bytes]] = OrderedDict()  # id: version, state
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -37,20 +34,22 @@ class HotAggregates:
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """A private copy of the committed aggregate, or None when not held."""
         with self._lock:
-            held = self._held.get(aggregate_id)
+            held = self._held.get(aggregate_id.int)
             if held is None:
                 return None
-            self._held.move_to_end(aggregate_id)
-        return private_copy(held)
+            self._held.move_to_end(aggregate_id.int)
+        found: Aggregate = pickle.loads(held[1])  # noqa: S301 - our own bytes
+        return found
 
     def keep(self, aggregates: Iterable[Aggregate]) -> None:
         """Hold these just-committed aggregates (never replacing a newer version)."""
+        packed = [(a.id.int, a.version, pickle.dumps(a, protocol=5)) for a in aggregates]
         with self._lock:
-            for aggregate in aggregates:
-                held = self._held.get(aggregate.id)
-                if held is None or held.version <= aggregate.version:
-                    self._held[aggregate.id] = aggregate
-                    self._held.move_to_end(aggregate.id)
+            for key, version, state in packed:
+                held = self._held.get(key)
+                if held is None or held[0] <= version:
+                    self._held[key] = (version, state)
+                    self._held.move_to_end(key)
             while len(self._held) > self._capacity:
                 self._held.popitem(last=False)
 
@@ -58,4 +57,4 @@ class HotAggregates:
         """Drop entries a failed batch touched: the store says what is true."""
         with self._lock:
             for aggregate_id in aggregate_ids:
-                self._held.pop(aggregate_id, None)
+                self._held.pop(aggregate_id.int, None)
