@@ -32,7 +32,7 @@ from domain.player import Player
 from domain.transcoding import OrjsonTranscoder
 from domain.unit_of_work import UnitOfWork
 
-SNAPSHOT_INTERVAL = 100
+SNAPSHOT_INTERVAL = 10
 HOT_CAPACITY = 50_000
 Clock = Callable[[], datetime]
 
@@ -119,28 +119,32 @@ class Ledger(Application[UUID]):
         return last[0].originator_version if last else 0
 
     def _save(self, aggregates: list[Aggregate]) -> None:
-        # Application.save() without its runtime Protocol checks, costly per aggregate.
+        # Application.save() without its runtime Protocol checks (costly per aggregate),
+        # taking snapshots from memory (the state being saved) instead of reading back.
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         for aggregate in aggregates:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
-        self._record(processing)
-        self._take_snapshots(processing)
+        snapshots = self._snapshots_due(processing)
+        if getattr(self.recorder, "stores_snapshots", False):  # in the same transaction
+            stored = [self.mapper.to_stored_event(s) for s in snapshots]
+            self.events.put(processing.events, snapshots=stored)
+        else:
+            self._record(processing)
+            if snapshots and self.snapshots is not None:
+                self.snapshots.put(snapshots)
 
-    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        # Snapshot from memory (the aggregate as just saved) instead of reading it back.
+    def _snapshots_due(self, processing: ProcessingEvent[UUID]) -> list[Any]:
         due = {
             e.originator_id
-            for e in processing_event.events
+            for e in processing.events
             if e.originator_version % SNAPSHOT_INTERVAL == 0
         }
-        taken = [
+        return [
             Player.Snapshot.take(aggregate)
-            for aggregate_id, aggregate in processing_event.aggregates.items()
+            for aggregate_id, aggregate in processing.aggregates.items()
             if aggregate_id in due and isinstance(aggregate, Player)
         ]
-        if taken and self.snapshots is not None:
-            self.snapshots.put(taken)
 
 
 class Reads:
