@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test unit integration e2e lint format clean replay bench demo
+.PHONY: install run test unit integration e2e lint format clean replay bench soak profile demo
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,10 +38,22 @@ e2e: $(STAMP)
 replay: $(STAMP)
 	@$(PY) -m scripts.replay
 
-## bench: the ledger against the CRUD baseline and the database ceiling, side by side
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
 	@$(VENV)/bin/pip install -qq --disable-pip-version-check -e '.[dev,bench]'
+	@touch $@
+
+## bench: the ledger against the CRUD baseline and the database ceiling, side by side
+bench: $(BENCH_STAMP)
 	@$(PY) -m benchmarks.run
+
+## soak: ten minutes of steady load; the server's memory at the start and the end
+soak: $(BENCH_STAMP)
+	@$(PY) -m benchmarks.soak
+
+## profile: the bench's load with py-spy recording the server: a flame graph (SVG)
+profile: $(BENCH_STAMP)
+	@$(PY) -m benchmarks.profile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -33,7 +33,7 @@ from domain.transcoding import OrjsonTranscoder
 from domain.unit_of_work import UnitOfWork
 
 SNAPSHOT_INTERVAL = 10
-HOT_CAPACITY = 50_000
+HOT_CAPACITY = 20_000
 Clock = Callable[[], datetime]
 
 
