@@ -5,7 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test unit integration e2e chaos chaos-smoke lint format clean replay bench demo
+.PHONY: install run test unit integration e2e chaos chaos-smoke lint format clean replay \
+	bench soak profile demo
 CHAOS_SECONDS ?= 300
 
 $(STAMP): pyproject.toml
@@ -39,9 +40,13 @@ e2e: $(STAMP)
 replay: $(STAMP)
 	@$(PY) -m scripts.replay
 
-## bench: the ledger against the CRUD baseline and the database ceiling, side by side
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
 	@$(VENV)/bin/pip install -qq --disable-pip-version-check -e '.[dev,bench]'
+	@touch $@
+
+## bench: the ledger against the CRUD baseline and the database ceiling, side by side
+bench: $(BENCH_STAMP)
 	@$(PY) -m benchmarks.run
 
 ## chaos-smoke: the chaos tier, time-boxed (CHAOS_SMOKE_SECONDS, default 30), run by make test
@@ -51,6 +56,14 @@ chaos-smoke: $(STAMP)
 ## chaos: real servers SIGKILLed and restarted and the database cut, under OPERATOR load
 chaos: $(STAMP)
 	$(PY) -m tests.chaos.driver --duration $(CHAOS_SECONDS)
+
+## soak: ten minutes of steady load; the server's memory at the start and the end
+soak: $(BENCH_STAMP)
+	@$(PY) -m benchmarks.soak
+
+## profile: the bench's load with py-spy recording the server: a flame graph (SVG)
+profile: $(BENCH_STAMP)
+	@$(PY) -m benchmarks.profile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -27,7 +27,8 @@ class EventLog:
         self, after: int, limit: int, cursor: Any = None, topics: Sequence[str] = ()
     ) -> list[Notification]:
         """Events after a position, in commit order (optionally only some topics)."""
-        where, params = f"WHERE {self.database.position} > %s", (after,)
+        where = f"WHERE {self.database.position} > %s"
+        params: tuple[Any, ...] = (after,)
         if topics:
             where += f" AND topic IN ({', '.join(['%s'] * len(topics))})"
             params += tuple(topics)

@@ -28,6 +28,20 @@ class Deliveries:
     repeats: int = 0
 
 
+class Pace:
+    """An arrival schedule at a fixed rate: each delivery waits for its slot (open loop)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = time.monotonic()
+
+    async def wait(self) -> None:
+        now = time.monotonic()
+        slot = max(self._next, now)
+        self._next = slot + self._interval
+        await asyncio.sleep(slot - now)
+
+
 class Operator:
     """Posts callbacks as the OPERATOR does: the same body again until it is answered."""
 
@@ -39,8 +53,10 @@ class Operator:
         *,
         callback_path: str = CALLBACK_PATH,
         give_up_s: float = 60.0,
+        rate: float | None = None,
     ) -> None:
         self._session = session
+        self._pace = Pace(rate) if rate else None
         self._urls = {a: callback_url(base_url, a, callback_path) for a in ("bet", "rollback")}
         self._secret = secret.encode()
         self._give_up_s = give_up_s
@@ -62,6 +78,8 @@ class Operator:
         """One delivery: retried on a dropped connection, a timeout or INTERNAL_ERROR."""
         headers = {"X-Security-Hash": sign(body, self._secret), "Content-Type": "application/json"}
         give_up = time.monotonic() + self._give_up_s
+        if self._pace is not None:
+            await self._pace.wait()
         while time.monotonic() < give_up:
             started = time.perf_counter()
             try:

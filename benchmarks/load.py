@@ -89,7 +89,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     model = MoneyModel()
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await fund(session, args, model, users)
-        op = Operator(session, args.url, args.secret, give_up_s=args.give_up)
+        op = Operator(session, args.url, args.secret, give_up_s=args.give_up, rate=args.rate)
         picker = random.Random(args.seed)
         deadline = time.monotonic() + args.duration
 
@@ -116,6 +116,7 @@ def report(
     failures = len(mismatches) + len(model.violations) + len(wire.protocol_errors)
     return {
         "concurrency": args.concurrency,
+        "rate": args.rate,
         "players": args.players,
         "duration_s": round(elapsed, 3),
         "requests": len(wire.latencies_s),
@@ -144,6 +145,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of timed load")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds before a retry")
     parser.add_argument("--give-up", type=float, default=60.0, help="seconds per delivery")
+    parser.add_argument("--rate", type=float, help="deliveries per second (open loop)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--prefix", default="", help="id prefix (default: random)")
     parser.add_argument("--json-out", type=Path, help="also write the report here")

@@ -16,7 +16,7 @@ def rows(cells: list[Cell], ceilings: list[Cell]) -> list[tuple[str, ...]]:
         table.append(
             (
                 cell["implementation"],
-                str(cell["concurrency"]),
+                str(cell["concurrency"]) + (" half" if "half_load_of" in cell else ""),
                 f"{cell.get('callbacks_per_s', 0):.0f}",
                 *(f"{lat.get(p, 0):.1f}" for p in ("p50", "p95", "p99", "max")),
                 f"{cell.get('rss_mb', 0):.0f}",
@@ -31,7 +31,11 @@ def rows(cells: list[Cell], ceilings: list[Cell]) -> list[tuple[str, ...]]:
 
 def ratios(cells: list[Cell], ceilings: list[Cell]) -> dict[str, float]:
     """ledger/crud and each implementation/db ceiling, per concurrency."""
-    rate = {(c["implementation"], c["concurrency"]): c.get("callbacks_per_s", 0) for c in cells}
+    rate = {
+        (c["implementation"], c["concurrency"]): c.get("callbacks_per_s", 0)
+        for c in cells
+        if "half_load_of" not in c
+    }
     ceiling = {c["connections"]: c.get("ops_per_s", 0) for c in ceilings}
     found: dict[str, float] = {}
     for conc in sorted({c for _, c in rate}):

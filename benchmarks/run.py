@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import servers
+from benchmarks import history, replay_speed, servers
 from benchmarks.databases import drop_leftovers, scratch_database
 from benchmarks.plot import plot
 from benchmarks.report import render, write_json
@@ -33,45 +33,58 @@ def server_env(impl: str, url: str, port: int, args: argparse.Namespace) -> dict
     return env | {k: str(v) for k, v in lanes.items() if v is not None}
 
 
-def load_command(port: int, conc: int, args: argparse.Namespace, out: Path) -> list[str]:
+def load_command(
+    port: int, conc: int, args: argparse.Namespace, out: Path, rate: float | None
+) -> list[str]:
     """The load generator, a process of its own, playing the OPERATOR."""
     return [
         sys.executable, "-m", "benchmarks.load", "--url", f"http://127.0.0.1:{port}",
         "--secret", SECRET, "--token", TOKEN, "--players", str(args.players),
         "--concurrency", str(conc), "--duration", str(args.duration), "--json-out", str(out),
+        *(["--rate", str(rate)] if rate else []),
     ]  # fmt: skip
 
 
 def run_cell(
-    impl: str, conc: int, args: argparse.Namespace, run: str, logs: Path
+    impl: str,
+    conc: int,
+    args: argparse.Namespace,
+    run: str,
+    logs: Path,
+    *,
+    rate: float | None = None,
 ) -> dict[str, Any]:
-    """One implementation at one concurrency, on a database of its own."""
-    print(f"== {impl} @ {conc} connections", flush=True)
+    """One implementation at one concurrency (or one rate), on a database of its own."""
+    name = f"{impl}-{conc}" + (f"-rate{rate:.0f}" if rate else "")
+    print(f"== {impl} @ {conc} connections" + (f", {rate:.0f}/s" if rate else ""), flush=True)
     cell: dict[str, Any] = {"implementation": impl, "concurrency": conc, "money_ok": False}
-    with (
-        scratch_database(f"{run}_{impl}_{conc}") as url,
-        (logs / f"{impl}-{conc}.log").open("wb") as log,
-    ):
-        port = servers.free_port()
-        process = servers.start(impl, server_env(impl, url, port, args), log)
-        try:
-            servers.wait_ready(process, port)
-            cell |= drive(process.pid, port, conc, args, logs / f"{impl}-{conc}.json")
-        except (RuntimeError, subprocess.TimeoutExpired) as error:
-            cell["examples"] = [f"{type(error).__name__}: {error}"]
-        finally:
-            servers.stop(process)
+    with scratch_database(f"{run}_{name.replace('-', '_')}") as url:
+        with (logs / f"{name}.log").open("wb") as log:
+            port = servers.free_port()
+            process = servers.start(impl, server_env(impl, url, port, args), log)
+            try:
+                servers.wait_ready(process, port)
+                cell |= drive(process.pid, port, conc, args, logs / f"{name}.json", rate=rate)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                cell["examples"] = [f"{type(error).__name__}: {error}"]
+            finally:
+                servers.stop(process)
+        if impl == "ledger" and rate is None and conc == max(args.concurrency):
+            print("== replay of that ledger's events into fresh read models", flush=True)
+            cell["replay"] = replay_speed.measure(url)
     money = "OK" if cell["money_ok"] else "FAIL"
     print(f"   {cell.get('callbacks_per_s', 0):.0f} callbacks/s, money {money}", flush=True)
     return cell
 
 
-def drive(pid: int, port: int, conc: int, args: argparse.Namespace, out: Path) -> dict[str, Any]:
+def drive(
+    pid: int, port: int, conc: int, args: argparse.Namespace, out: Path, *, rate: float | None
+) -> dict[str, Any]:
     """Run the load process against a ready server, weighing the server meanwhile."""
     sampler = servers.RssSampler(pid)
     sampler.start()
     load = subprocess.run(
-        load_command(port, conc, args, out),
+        load_command(port, conc, args, out, rate),
         capture_output=True,
         check=False,
         cwd=servers.ROOT,
@@ -82,6 +95,50 @@ def drive(pid: int, port: int, conc: int, args: argparse.Namespace, out: Path) -
         return found | {"examples": [load.stderr.decode()[-2000:]]}
     report: dict[str, Any] = json.loads(out.read_text())
     return found | report
+
+
+def half_load(
+    cells: list[dict[str, Any]], args: argparse.Namespace, run: str, logs: Path
+) -> list[dict[str, Any]]:
+    """Each implementation again at half the rate it reached at the top concurrency."""
+    top = max(args.concurrency)
+    extra = []
+    for cell in [c for c in cells if c["concurrency"] == top and c.get("callbacks_per_s")]:
+        rate = cell["callbacks_per_s"] / 2
+        half = run_cell(cell["implementation"], top, args, run, logs, rate=rate)
+        extra.append(half | {"half_load_of": cell["callbacks_per_s"]})
+    return extra
+
+
+def run_history(args: argparse.Namespace, run: str) -> dict[str, Any]:
+    """The long-history player against new ones, on a scratch database."""
+    events = 20_000 if args.quick else 100_000
+    print(f"== a bet for a player with {events:,} events against a new player's", flush=True)
+    with scratch_database(f"{run}_history") as url:
+        return history.measure(url, events=events)
+
+
+def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
+    """Half-load latency, replay speed and the long-history ratio, one line each."""
+    lines = []
+    for cell in cells:
+        if "half_load_of" in cell:
+            p99 = cell.get("latency_ms", {}).get("p99")
+            lines.append(
+                f"{cell['implementation']:>10} at half load ({cell['callbacks_per_s']:.0f}/s of "
+                f"{cell['half_load_of']:.0f}/s): p99 {p99} ms"
+            )
+        if "replay" in cell:
+            r = cell["replay"]
+            lines.append(f"    replay: {r['events']:,} events in {r['seconds']} s, "
+                         f"{r['events_per_s']:,} events/s")  # fmt: skip
+    h = long_history
+    lines.append(
+        f"   history: bet for a player with {h['history_events']:,} events "
+        f"{h['bet_ms_long_history']} ms, new player {h['bet_ms_new_player']} ms, "
+        f"ratio {h['ratio']} (median, player loaded from the store)"
+    )
+    return "\n".join(lines)
 
 
 def run_ceiling(conc: int, args: argparse.Namespace, run: str) -> dict[str, Any]:
@@ -127,12 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     try:
         cells = [run_cell(i, c, args, run, logs) for i in args.impl for c in args.concurrency]
+        cells += half_load(cells, args, run, logs)
         ceilings = [run_ceiling(c, args, run) for c in args.concurrency]
+        long_history = run_history(args, run)
     finally:
         drop_leftovers(run)
     settings = ("quick", "duration", "players", "workers", "write_lanes", "write_batch_max")
     meta = {"stamp": stamp} | {name: getattr(args, name) for name in settings}
     print("\n" + render(cells, ceilings))
+    print(extras(cells, long_history))
+    meta |= {"long_history": long_history}
     write_json(args.out / f"bench-{stamp}.json", meta, cells, ceilings)
     plot(args.out / f"bench-{stamp}.png", cells, ceilings, f"sportsbook-ledger bench {stamp}")
     print(f"\nwrote {args.out}/bench-{stamp}.json, .png; server logs in {logs}/")

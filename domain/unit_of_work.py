@@ -61,3 +61,11 @@ class UnitOfWork:
     def changed(self) -> list[Aggregate]:
         """Every aggregate with events not yet saved."""
         return [a for a in self._seen.values() if a is not None and a.pending_events]
+
+    def aggregates(self) -> list[Aggregate]:
+        """Every aggregate the batch read or created."""
+        return [a for a in self._seen.values() if a is not None]
+
+    def seen(self) -> list[UUID]:
+        """Every stream the batch looked at, found or not."""
+        return list(self._seen)

@@ -28,16 +28,27 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.views = LedgerViews(self.database)
         self.projection = LedgerProjection(view=self.views)
+        self._written: int | None = None  # the last position this runner committed
         create_tables(self.database)
 
     def run_once(self) -> int:
         """Process the next batch; how many events it held (0 when caught up)."""
+        try:
+            return self._run_batch()
+        except BaseException:
+            self._written = None  # what memory holds may not have been committed
+            raise
+
+    def _run_batch(self) -> int:
         with self.database.transaction() as cursor:
+            if self.database.postgres:
+                # Derived data: a crash loses at most a batch that is then simply redone.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             position, link = self._lock(cursor)
             events = self.log.page(position, self.batch_size, cursor)
             if not events:
                 return 0
-            self.views.begin(cursor)
+            self.views.begin(cursor, keep=position == self._written)
             moment = None
             for stored in events:
                 event = self.mapper.to_domain_event(stored)
@@ -47,6 +58,7 @@ class ProjectionRunner:
                 self.views.link(stored.id, day(moment), link)
             self.views.flush()
             self._track(cursor, events[-1].id, link, moment)
+        self._written = events[-1].id
         return len(events)
 
     def catch_up(self) -> int:
@@ -82,6 +94,7 @@ class ProjectionRunner:
 
     def reset(self) -> None:
         """Empty the read models and rewind tracking to the start of the log."""
+        self._written = None
         with self.database.transaction() as cursor:
             self._lock(cursor)
             empty_views(cursor)

@@ -1,4 +1,10 @@
-"""Rows of one batch: read once, changed in memory with exact Decimals, written once."""
+"""Rows of the read models as the runner sees them: read once, changed in memory with exact
+Decimals, written back in a few multi-row statements per batch.
+
+Rows stay in memory between batches while this runner is the only writer: the runner
+forgets them whenever the tracking position it finds is not the one it last wrote, and
+whenever a batch fails.
+"""
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -8,10 +14,12 @@ from adapters.sql import Database
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
+ROWS_PER_STATEMENT = 500
+ROWS_KEPT = 20_000
 
 
 class BatchTable:
-    """One read-model table as seen by the batch in progress."""
+    """One read-model table: a cache of rows, the ones the batch changed, and how to write."""
 
     def __init__(
         self,
@@ -24,43 +32,52 @@ class BatchTable:
         self.name, self.keys, self.columns, self.decimals = name, keys, columns, decimals
         self._new_row = new_row
         self._rows: dict[Key, Row] = {}
-        names = ", ".join(columns)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
-        self._upsert = (
-            f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-        )
-        self._select = f"SELECT {names} FROM {name} WHERE " + " AND ".join(
+        self._dirty: dict[Key, Row] = {}
+        self._updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+        self._select = f"SELECT {', '.join(columns)} FROM {name} WHERE " + " AND ".join(
             f"{k} = %s" for k in keys
         )
 
-    def begin(self) -> None:
-        """Forget the previous batch's rows."""
-        self._rows.clear()
+    def begin(self, *, keep: bool) -> None:
+        """Start a batch; keep the rows held only if nobody else wrote since."""
+        self._dirty.clear()
+        if not keep or len(self._rows) > ROWS_KEPT:
+            self._rows.clear()
 
     def row(self, database: Database, cursor: Any, key: Key) -> Row | None:
-        """The row as this batch sees it: changed earlier in the batch, stored, or new."""
-        if key not in self._rows:
+        """The row as this batch sees it (marked to be written back), or None."""
+        found = self._rows.get(key)
+        if found is None:
             cursor.execute(database.sql(self._select), key)
-            found = cursor.fetchone()
-            if found is not None:
-                self._rows[key] = self._decode(found)
+            stored = cursor.fetchone()
+            if stored is not None:
+                found = self._decode(stored)
             elif self._new_row is not None:
-                self._rows[key] = self._new_row(key)
+                found = self._new_row(key)
             else:
                 return None
-        return self._rows[key]
+            self._rows[key] = found
+        self._dirty[key] = found
+        return found
 
     def put(self, row: Row) -> None:
         """A whole new row for this batch."""
-        self._rows[tuple(row[k] for k in self.keys)] = row
+        key = tuple(row[k] for k in self.keys)
+        self._rows[key] = self._dirty[key] = row
 
     def flush(self, database: Database, cursor: Any) -> None:
-        """Write every row the batch touched, in one statement."""
-        if self._rows:
-            cursor.executemany(
-                database.sql(self._upsert), [self._encode(r) for r in self._rows.values()]
-            )
+        """Write every row the batch touched, a few hundred per statement."""
+        rows = [self._encode(r) for r in self._dirty.values()]
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            cursor.execute(database.sql(self._upsert(len(chunk))), [v for r in chunk for v in r])
+
+    def _upsert(self, count: int) -> str:
+        values = ", ".join(["(" + ", ".join(["%s"] * len(self.columns)) + ")"] * count)
+        return (
+            f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES {values} "
+            f"ON CONFLICT ({', '.join(self.keys)}) DO UPDATE SET {self._updates}"
+        )
 
     def _decode(self, found: Any) -> Row:
         row = {c: found[c] for c in self.columns}

@@ -58,11 +58,11 @@ class LedgerViews:
         self.chain = BatchTable("rm_chain", ("position",), ("position", "day", "link"))
         self._tables = (self.players, self.balances, self.transactions, self.daily, self.chain)
 
-    def begin(self, cursor: Any) -> None:
-        """Start a batch inside the caller's transaction."""
+    def begin(self, cursor: Any, *, keep: bool) -> None:
+        """Start a batch inside the caller's transaction (keep: rows held are still true)."""
         self.cursor = cursor
         for table in self._tables:
-            table.begin()
+            table.begin(keep=keep)
 
     def open(self, player_id: str, user_id: str, position: int) -> None:
         """A player's wallet was opened."""
@@ -101,11 +101,6 @@ class LedgerViews:
     def link(self, position: int, day: str, link: str) -> None:
         """The chain's link at a position."""
         self.chain.put({"position": position, "day": day, "link": link})
-
-    def last_link(self, position: int) -> str | None:
-        """The stored link at a position (the batch's own first, then the table)."""
-        row = self.chain.row(self.database, self.cursor, (position,))
-        return None if row is None else str(row["link"])
 
     def flush(self) -> None:
         """Write the batch's rows; the caller commits them with the tracking position."""

@@ -1,4 +1,5 @@
-"""A thread that keeps the read models current: woken by commits, polling as a fallback."""
+"""A thread that keeps the read models current: woken by commits, polling as a fallback,
+and never more often than every settle_s unless a backlog fills whole batches."""
 
 import threading
 
@@ -12,9 +13,12 @@ log = structlog.get_logger("projections")
 class ProjectionWorker:
     """Runs batches until caught up, then sleeps until woken or the poll interval passes."""
 
-    def __init__(self, runner: ProjectionRunner, poll_s: float = 0.2) -> None:
+    def __init__(
+        self, runner: ProjectionRunner, poll_s: float = 0.2, settle_s: float = 0.05
+    ) -> None:
         self.runner = runner
         self._poll_s = poll_s
+        self._settle_s = settle_s
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="projections", daemon=True)
@@ -44,3 +48,7 @@ class ProjectionWorker:
             if processed == 0:
                 self._wake.wait(self._poll_s)
                 self._wake.clear()
+            elif processed < self.runner.batch_size:
+                # Let commits gather for a moment: one batch of many events costs far
+                # less than many batches of a few (a player's row is written once).
+                self._stop.wait(self._settle_s)

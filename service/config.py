@@ -44,15 +44,15 @@ class Config:
     currencies: frozenset[str] = frozenset({"USD", "EUR", "GBP"})
     languages: frozenset[str] = frozenset({"en", "es", "fr"})
     callback_path: str = "/api/payment/webhook/igpx"
-    write_lanes: int = 8
-    write_batch_max: int = 1
+    write_lanes: int = 2
+    write_batch_max: int = 128
     log_level: str = "info"
     projections: str = "embedded"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Config":
         """Read and check every variable; the first problem raises ConfigError."""
-        lanes = _int(env, "WRITE_LANES", 8, low=1, high=64)
+        lanes = _int(env, "WRITE_LANES", 2, low=1, high=64)
         return cls(
             store=_store(env, pool_size=lanes + 4),
             security_hash=_secret(env, "IGPX_SECURITY_HASH"),
@@ -64,7 +64,7 @@ class Config:
             languages=_list(env, "LANGUAGES", "en,es,fr"),
             callback_path=_callback_path(env),
             write_lanes=lanes,
-            write_batch_max=_int(env, "WRITE_BATCH_MAX", 1, low=1, high=1000),
+            write_batch_max=_int(env, "WRITE_BATCH_MAX", 128, low=1, high=1000),
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning")),
             projections=_choice(env, "PROJECTIONS", "embedded", ("embedded", "off")),
         )

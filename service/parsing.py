@@ -1,6 +1,7 @@
 """Callback and API bodies to validated commands, with the contract's codes on the way."""
 
 import json
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -11,6 +12,7 @@ from domain.commands import Action, OperatorCommand
 from domain.intake import operator_command
 
 MAX_ID_LENGTH = 256
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ROUTE_ACTIONS = {
     "transaction": (Action.BET, Action.RESULT),
     "transaction-rollback": (Action.ROLLBACK,),
@@ -58,6 +60,9 @@ def text(obj: dict[str, Any], name: str, *, limit: int = MAX_ID_LENGTH) -> str:
         raise InvalidRequestError(f"{name} must be a string")
     if not 0 < len(value) <= limit:
         raise InvalidRequestError(f"{name} must have 1 to {limit} characters")
+    if _CONTROL.search(value):
+        # NUL cannot be stored in a text column, and no id needs control characters.
+        raise InvalidRequestError(f"{name} contains control characters")
     try:
         value.encode()
     except UnicodeEncodeError:

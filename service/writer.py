@@ -48,14 +48,22 @@ class WriteStats:
 def commit(
     ledger: Ledger, commands: Sequence[Command], policy: RetryPolicy, stats: WriteStats
 ) -> list[Answer]:
-    """Decide and save the batch; the outcome of every command is known when this returns."""
+    """Decide and save the batch; the outcome of every command is known when this returns.
+
+    The first attempt trusts what the ledger holds in memory; a conflict or an unknown
+    outcome makes every later attempt read the store.
+    """
     deadline = time.monotonic() + policy.deadline_s
     conflicts = 0
+    careful = False
     while True:
         try:
-            answers = ledger.execute(commands)
+            answers = ledger.execute(commands, careful=careful)
         except ConflictError:
             stats.conflicts += 1
+            if not careful:
+                careful = True
+                continue
             if len(commands) > 1:
                 return [a for c in commands for a in commit(ledger, [c], policy, stats)]
             conflicts += 1
@@ -63,6 +71,7 @@ def commit(
                 return [INTERNAL]
         except StoreUnavailableError:
             stats.store_errors += 1
+            careful = True
             if time.monotonic() + policy.backoff_s >= deadline:
                 return [INTERNAL] * len(commands)
             time.sleep(policy.backoff_s)

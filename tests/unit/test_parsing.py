@@ -68,7 +68,9 @@ def test_a_missing_field_is_an_invalid_request(field: str) -> None:
     assert code_of(body(BET, **{field: ...})) is Code.INVALID_REQUEST
 
 
-@pytest.mark.parametrize("value", [1, 1.5, True, None, "", ["t1"], "x" * 257])
+@pytest.mark.parametrize(
+    "value", [1, 1.5, True, None, "", ["t1"], "x" * 257, "t\x001", "t\n", "\x7f", "\t"]
+)
 def test_ids_must_be_sane_strings(value: Any) -> None:
     assert code_of(body(BET, transaction_id=value)) is Code.INVALID_REQUEST
     assert code_of(body(BET, user_id=value)) is Code.INVALID_REQUEST
