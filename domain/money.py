@@ -38,11 +38,12 @@ def parse_amount(text: str, currency: str) -> Decimal:
     value = Decimal(text)
     if value < ZERO:
         raise InvalidAmountError("amount is negative")
+    # Size first: quantizing 27 integer digits to cents would exceed Decimal's precision.
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise InvalidAmountError(f"amount exceeds {MAX_INTEGER_DIGITS} integer digits")
     exact = value.quantize(quantum(currency))
     if exact != value:
         raise InvalidAmountError(f"{currency} allows {minor_units(currency)} places")
-    if exact.adjusted() >= MAX_INTEGER_DIGITS:
-        raise InvalidAmountError(f"amount exceeds {MAX_INTEGER_DIGITS} integer digits")
     return abs(exact)  # abs() turns "-0" into 0
 
 

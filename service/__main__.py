@@ -13,6 +13,9 @@ from adapters.store import redacted
 from service.app import create_app
 from service.config import Config, ConfigError
 
+# An idle (or half-sent) connection is closed after this long; clients simply reconnect.
+KEEPALIVE_S = 5.0
+
 
 def main() -> int:
     """Start, or print one line saying which variable stops the start and why."""
@@ -28,6 +31,7 @@ def main() -> int:
         host=config.host,
         port=config.port,
         access_log=None,
+        keepalive_timeout=KEEPALIVE_S,
         print=lambda _: _started(config),
         loop=uvloop.new_event_loop(),
     )

@@ -9,27 +9,12 @@ from adapters.logs import log
 from domain.answers import Answer
 from domain.codes import Code, LedgerError
 from domain.commands import Command, OperatorCommand
+from service.bodies import read_capped
 from service.keys import CONFIG, WRITER
 from service.metrics import METRICS
 from service.parsing import parse_callback
 from service.responses import callback_payload, json_response
 from service.signature import verify
-
-MAX_BODY = 64 * 1024
-
-
-async def read_capped(request: web.Request, limit: int = MAX_BODY) -> bytes | None:
-    """The whole body, or None as soon as it is known to exceed the limit."""
-    if (request.content_length or 0) > limit:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await request.content.read(limit + 1 - size):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return None
-    return b"".join(chunks)
 
 
 async def answer(request: web.Request, cmd_or_code: Command | Code) -> Answer:

@@ -29,6 +29,7 @@ _PAGE = [
     {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
 ]
+_BAD_USER = {"400": "user_id too long or with control characters"}
 _AUTH_ERRORS = {"401": _json(ERROR, "missing or wrong bearer token")}
 
 
@@ -119,10 +120,12 @@ def document(callback_path: str) -> dict[str, Any]:
             "/api/wallets/{user_id}/deposits": _cashier("credit once per reference"),
             "/api/wallets/{user_id}/withdrawals": _cashier("debit once per reference"),
             "/api/players/{user_id}/block": {
-                "post": _op("decline bets", _json(WALLET, "the wallet"), params=[_USER])
+                "post": _op(
+                    "decline bets", _json(WALLET, "the wallet"), params=[_USER], **_BAD_USER
+                )
             },
             "/api/players/{user_id}/unblock": {
-                "post": _op("allow bets", _json(WALLET, "the wallet"), params=[_USER])
+                "post": _op("allow bets", _json(WALLET, "the wallet"), params=[_USER], **_BAD_USER)
             },
             "/api/sportsbook/sessions": {
                 "post": _op(

@@ -30,9 +30,9 @@ async def caught_up(request: web.Request) -> bool:
 
 def whole_number(request: web.Request, name: str, default: int, high: int) -> int:
     """A query parameter between 0 and high, else INVALID_REQUEST naming it."""
-    raw = request.query.get(name, "")
-    if not raw:
+    if name not in request.query:
         return default
+    raw = request.query[name]
     if not raw.isascii() or not raw.isdigit() or not 0 <= int(raw) <= high:
         raise InvalidRequestError(f"{name} must be a whole number from 0 to {high}")
     return int(raw)

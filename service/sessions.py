@@ -8,7 +8,7 @@ from aiohttp import web
 
 from adapters.logs import log
 from domain.codes import InvalidRequestError
-from service.callbacks import read_capped
+from service.bodies import read_capped
 from service.config import Config
 from service.igpx import IgpxClient, OperatorError, Timeouts
 from service.keys import CONFIG

@@ -13,6 +13,7 @@ from domain.commands import Block, Command, Deposit, Unblock, Withdraw
 from domain.intake import cashier_command
 from domain.money import ZERO, format_amount
 from domain.player import Player
+from service.bodies import read_body
 from service.keys import CONFIG, HISTORY, LEDGER, READS, WRITER
 from service.parsing import amount_text, load_object, text
 from service.reading import moment, off_loop
@@ -57,7 +58,7 @@ async def get_wallet(request: web.Request) -> web.Response:
     at = request.query.get("at")
     if at is None:
         return json_response(wallet_view(user, await read_player(request, user)))
-    point = {"position": int(at)} if at.isdigit() else {"moment": moment(at)}
+    point = {"position": int(at)} if at.isascii() and at.isdigit() else {"moment": moment(at)}
     history = request.app[HISTORY]
     balances, blocked = await off_loop(request, partial(history.balances_at, user, **point))
     return json_response(
@@ -73,7 +74,7 @@ async def get_wallet(request: web.Request) -> web.Response:
 async def cashier(request: web.Request, kind: type[Deposit] | type[Withdraw]) -> web.Response:
     """Validate a cashier body, write it once per reference, answer the new balance."""
     user = user_id(request)
-    obj = load_object(await request.read())
+    obj = load_object(await read_body(request))
     cmd = cashier_command(
         kind,
         reference=text(obj, "reference"),
@@ -157,7 +158,10 @@ async def api_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith("/api/") or error.status < 400:
             raise
         code = _HTTP_CODES.get(error.status, "HTTP_ERROR")
-        return api_error(error.status, code, error.reason)
+        answer = api_error(error.status, code, error.reason)
+        if "Allow" in error.headers:  # a 405 must say which methods are allowed
+            answer.headers["Allow"] = error.headers["Allow"]
+        return answer
     except LedgerError as error:
         message = _MESSAGES.get(error.code, error.message)
         if error.code is not Code.INTERNAL_ERROR:

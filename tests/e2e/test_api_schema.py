@@ -61,11 +61,6 @@ def non_ascii_digits(value: object) -> bool:
     return isinstance(value, str) and value.isdigit() and not value.isascii()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.wallets.get_wallet takes ?at= as a position when str.isdigit() says so, "
-    "which is true for '²' or '①', then int() raises ValueError: HTTP 500",
-)
 @pytest.mark.parametrize("at", ["²", "①", "0²"])
 async def test_a_wallet_at_a_non_ascii_digit_is_400_not_500(server: Server, at: str) -> None:
     async with (
@@ -75,11 +70,6 @@ async def test_a_wallet_at_a_non_ascii_digit_is_400_not_500(server: Server, at: 
         assert (got.status, (await got.json())["error"]) == (400, "INVALID_REQUEST")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.wallets.api_errors rebuilds a 405 as a JSON error and drops its Allow "
-    "header, which RFC 9110 requires on every 405",
-)
 async def test_a_405_names_the_allowed_methods(server: Server) -> None:
     async with (
         aiohttp.ClientSession() as session,

@@ -256,14 +256,12 @@ async def test_twenty_concurrent_deposits_with_one_reference_on_two_processes_cr
     assert len(deposits) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=SLOW_HEADERS)
 def test_a_client_that_sends_headers_then_nothing_is_cut_off(
     stalled: dict[str, tuple[socket.socket, float]],
 ) -> None:
     assert cut_off_within(*stalled["headers"], STALL_BOUND_S)
 
 
-@pytest.mark.xfail(strict=True, reason=STALLED_BODY)
 def test_a_client_that_sends_half_a_body_is_cut_off(
     stalled: dict[str, tuple[socket.socket, float]],
 ) -> None:
