@@ -82,9 +82,11 @@ class Ledger(Application[UUID]):
         with store_errors(forget=lambda: self.hot.forget(uow.seen())):
             answers = [handlers.execute(uow, cmd) for cmd in commands]
             changed = uow.changed()
-            self._verify(reads.assumed, written={a.id for a in changed})
+            written = {a.id for a in changed}
+            self._verify(reads.assumed, written)
             self._save(changed)
-        self.hot.keep(uow.aggregates())
+        # Hold what was written or read from the store; what memory gave back is held already.
+        self.hot.keep(a for a in uow.aggregates() if a.id in written or a.id not in reads.held)
         return answers
 
     def load(self, aggregate_id: UUID, kind: type[Aggregate]) -> Aggregate | None:
@@ -153,10 +155,13 @@ class Reads:
     def __init__(self, ledger: Ledger, careful: bool) -> None:
         self.ledger, self.careful = ledger, careful
         self.assumed: dict[UUID, int] = {}  # stream -> version taken without reading
+        self.held: set[UUID] = set()  # streams memory gave back
 
     def load(self, aggregate_id: UUID, kind: type[Aggregate]) -> Aggregate | None:
         if not self.careful:
             held = self.ledger.hot.get(aggregate_id)
+            if held is not None:
+                self.held.add(aggregate_id)
             if held is not None and kind is not Player:
                 return held  # a recorded transaction's answer never changes
             if held is not None:

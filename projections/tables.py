@@ -14,8 +14,8 @@ from adapters.sql import Database
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
-ROWS_PER_STATEMENT = 500
 ROWS_KEPT = 20_000
+INTEGERS = frozenset({"blocked", "position", "updated_position", "bets", "results", "rollbacks"})
 
 
 class BatchTable:
@@ -33,10 +33,19 @@ class BatchTable:
         self._new_row = new_row
         self._rows: dict[Key, Row] = {}
         self._dirty: dict[Key, Row] = {}
-        self._updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
-        self._select = f"SELECT {', '.join(columns)} FROM {name} WHERE " + " AND ".join(
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+        conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        names = ", ".join(columns)
+        self._select = f"SELECT {names} FROM {name} WHERE " + " AND ".join(
             f"{k} = %s" for k in keys
         )
+        # One fixed statement each: PostgreSQL takes a column of values per array.
+        arrays = ", ".join(f"%s::{'int8' if c in INTEGERS else 'text'}[]" for c in columns)
+        self._upsert_arrays = (
+            f"INSERT INTO {name} ({names}) SELECT * FROM unnest({arrays}) {conflict}"
+        )
+        values = ", ".join(["%s"] * len(columns))
+        self._upsert_row = f"INSERT INTO {name} ({names}) VALUES ({values}) {conflict}"
 
     def begin(self, *, keep: bool) -> None:
         """Start a batch; keep the rows held only if nobody else wrote since."""
@@ -66,18 +75,16 @@ class BatchTable:
         self._rows[key] = self._dirty[key] = row
 
     def flush(self, database: Database, cursor: Any) -> None:
-        """Write every row the batch touched, a few hundred per statement."""
+        """Write every row the batch touched: one statement (PostgreSQL) or one executemany."""
+        if not self._dirty:
+            return
         rows = [self._encode(r) for r in self._dirty.values()]
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
-            cursor.execute(database.sql(self._upsert(len(chunk))), [v for r in chunk for v in r])
-
-    def _upsert(self, count: int) -> str:
-        values = ", ".join(["(" + ", ".join(["%s"] * len(self.columns)) + ")"] * count)
-        return (
-            f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES {values} "
-            f"ON CONFLICT ({', '.join(self.keys)}) DO UPDATE SET {self._updates}"
-        )
+        if database.postgres:
+            cursor.execute(
+                self._upsert_arrays, [list(column) for column in zip(*rows, strict=True)]
+            )
+        else:
+            cursor.executemany(database.sql(self._upsert_row), rows)
 
     def _decode(self, found: Any) -> Row:
         row = {c: found[c] for c in self.columns}
