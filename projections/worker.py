@@ -14,7 +14,7 @@ class ProjectionWorker:
     """Runs batches until caught up, then sleeps until woken or the poll interval passes."""
 
     def __init__(
-        self, runner: ProjectionRunner, poll_s: float = 0.2, settle_s: float = 0.05
+        self, runner: ProjectionRunner, poll_s: float = 0.2, settle_s: float = 0.25
     ) -> None:
         self.runner = runner
         self._poll_s = poll_s
