@@ -9,10 +9,10 @@ from adapters.log import EventLog
 from adapters.store import open_ledger
 from projections.history import History
 from projections.runner import ProjectionRunner
-from projections.worker import ProjectionWorker
 from service import audit, callbacks, metrics, openapi, ops, reports, wallets
 from service.auth import require_token
 from service.config import Config
+from service.follower import follow
 from service.keys import CONFIG, HISTORY, LEDGER, PROJECTION, READS, WRITER
 from service.sessions import setup_sessions
 from service.writer import Writer
@@ -38,23 +38,21 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     ledger = open_ledger(config.store)
     runner = ProjectionRunner(ledger)
-    worker = ProjectionWorker(runner).start() if config.projections == "embedded" else None
-    writes = ThreadPoolExecutor(config.write_lanes, thread_name_prefix="write")
-    app[LEDGER] = ledger
-    app[PROJECTION] = runner
-    app[HISTORY] = History(EventLog(runner.database), ledger.mapper)
-    app[READS] = ThreadPoolExecutor(4, thread_name_prefix="read")
-    app[WRITER] = Writer(
-        ledger,
-        writes,
-        lanes=config.write_lanes,
-        batch_max=config.write_batch_max,
-        on_commit=worker.wake if worker else lambda: None,
-    )
-    yield
-    await app[WRITER].close()
-    writes.shutdown(wait=True)
-    if worker:
-        worker.stop()
-    app[READS].shutdown(wait=True)
+    async with follow(config, runner) as committed:
+        app[LEDGER] = ledger
+        app[PROJECTION] = runner
+        app[HISTORY] = History(EventLog(runner.database), ledger.mapper)
+        app[READS] = ThreadPoolExecutor(4, thread_name_prefix="read")
+        writes = ThreadPoolExecutor(config.write_lanes, thread_name_prefix="write")
+        app[WRITER] = Writer(
+            ledger,
+            writes,
+            lanes=config.write_lanes,
+            batch_max=config.write_batch_max,
+            on_commit=committed,
+        )
+        yield
+        await app[WRITER].close()
+        writes.shutdown(wait=True)
+        app[READS].shutdown(wait=True)
     ledger.close()

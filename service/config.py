@@ -47,7 +47,7 @@ class Config:
     write_lanes: int = 2
     write_batch_max: int = 128
     log_level: str = "info"
-    projections: str = "embedded"
+    projections: str = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Config":
@@ -66,7 +66,7 @@ class Config:
             write_lanes=lanes,
             write_batch_max=_int(env, "WRITE_BATCH_MAX", 128, low=1, high=1000),
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning")),
-            projections=_choice(env, "PROJECTIONS", "embedded", ("embedded", "off")),
+            projections=_choice(env, "PROJECTIONS", "auto", ("auto", "process", "thread", "off")),
         )
 
 
