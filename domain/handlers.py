@@ -55,14 +55,7 @@ def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
     if code is not None:
         return _record(uow, tx, cmd, Status.DECLINED, error=code)
     assert player is not None, "a positive stake is never covered by an unopened wallet"
-    player.move(
-        Player.BetDebited,
-        cmd.currency,
-        -cmd.amount,
-        uow.now,
-        operator_transaction_id=cmd.transaction_id,
-    )
-    return _record(uow, tx, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
+    return _apply(uow, player, Player.BetDebited, cmd, -cmd.amount)
 
 
 def credit_result(uow: UnitOfWork, cmd: CreditResult) -> Answer:
@@ -73,15 +66,7 @@ def credit_result(uow: UnitOfWork, cmd: CreditResult) -> Answer:
     if tx is not None:
         balance = _balance(uow.player(cmd.user_id), cmd.currency)
         return _record(uow, tx, cmd, Status.RECORDED, balance=balance)
-    player = uow.wallet(cmd.user_id)
-    player.move(
-        Player.ResultCredited,
-        cmd.currency,
-        cmd.amount,
-        uow.now,
-        operator_transaction_id=cmd.transaction_id,
-    )
-    return _record(uow, tx, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
+    return _apply(uow, uow.wallet(cmd.user_id), Player.ResultCredited, cmd, cmd.amount)
 
 
 def roll_back(uow: UnitOfWork, cmd: RollBack) -> Answer:
@@ -138,6 +123,18 @@ def set_blocked(uow: UnitOfWork, user_id: str, *, blocked: bool) -> Answer:
     if player.blocked != blocked:
         player.block(uow.now) if blocked else player.unblock(uow.now)
     return Answer()
+
+
+def _apply(
+    uow: UnitOfWork,
+    player: Player,
+    event: type[Player.MoneyMoved],
+    cmd: OperatorCommand,
+    delta: Decimal,
+) -> Answer:
+    """Move a new bet's or result's money and record it applied."""
+    player.move(event, cmd.currency, delta, uow.now, operator_transaction_id=cmd.transaction_id)
+    return _record(uow, None, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
 
 
 def _mark_target(uow: UnitOfWork, target: OperatorTransaction | None, cmd: RollBack) -> None:

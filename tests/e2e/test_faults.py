@@ -7,9 +7,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -27,27 +25,11 @@ from tests.support.rawhttp import (
     port_of,
     raw_answer,
 )
-from tests.support.server import Server, running_service
+from tests.support.server import Server
 
 ANSWER_BOUND_S = 10.0  # the writer gives up after ~4 s; a store cut must never mean a hang
 STALL_BOUND_S = 10.0
 TX = f"{cb.CALLBACK_PATH}/transaction"
-
-
-@pytest.fixture(scope="module")
-def proxy(database: str) -> Iterator[TcpProxy]:
-    target = urlsplit(database)
-    running = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
-def proxied(database: str, proxy: TcpProxy, log_dir: Path) -> Iterator[Server]:
-    parts = urlsplit(database)
-    url = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
-    with running_service(url, log_dir, "faults-proxied") as server:
-        yield server
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.support.operator_sim import Simulator, ledger_on_port, running_simulator
-from tests.support.server import Server, free_port, wait_until
+from tests.support.operator_sim import Simulator, running_simulator
+from tests.support.server import Server, free_port, running_service, wait_until
 from tests.support.sportsbook import Table
 
 
@@ -31,7 +31,7 @@ Restart = Callable[[str], AbstractContextManager[Server]]
 def restart(sim: Simulator, log_dir: Path, port: int, tmp_path: Path) -> Restart:
     """Start the ledger (again) on the same port and SQLite file."""
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    return lambda name: ledger_on_port(url, log_dir, port, name, **sim.ledger_env())
+    return lambda name: running_service(url, log_dir, name, port=port, **sim.ledger_env())
 
 
 def callback_lines(server: Server, transaction_id: str) -> list[dict[str, object]]:

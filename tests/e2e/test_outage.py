@@ -1,33 +1,13 @@
 """The database goes away and comes back (a proxy the test owns): answers stay honest."""
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import aiohttp
-import pytest
 
 from tests.support import callbacks as cb
 from tests.support.client import LedgerClient, new_id, new_user
 from tests.support.proxy import TcpProxy
-from tests.support.server import Server, running_service
-
-
-@pytest.fixture(scope="module")
-def proxy(database: str) -> Iterator[TcpProxy]:
-    target = urlsplit(database)
-    running = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
-def proxied(database: str, proxy: TcpProxy, log_dir: Path) -> Iterator[Server]:
-    parts = urlsplit(database)
-    url = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
-    with running_service(url, log_dir, "proxied") as server:
-        yield server
+from tests.support.server import Server
 
 
 async def test_outage_answers_internal_error_and_recovers_without_restart(

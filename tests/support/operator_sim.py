@@ -1,10 +1,9 @@
 """The OPERATOR simulator, and the ledger on a chosen port, as real processes for tests."""
 
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import orjson
 
 from service.config import OperatorApi, Secret
 from tests.support.callbacks import SECRET
-from tests.support.server import ROOT, Server, free_port, http_status, service_env, wait_until
+from tests.support.server import free_port, launched, service_env
 
 VERSION = "v1"
 USERNAME = "test-casino-username-4c1d"
@@ -98,60 +97,14 @@ def running_simulator(
 ) -> Iterator[Simulator]:
     """Start the simulator with the test credentials and secret; stop it on exit."""
     port = free_port()
-    log_path = log_dir / f"operator-{port}.log"
     argv = ["--port", str(port), "--ledger-url", ledger_url, "--retry-max", "0.3", *flags]
     env = service_env("sqlite:///unused", 0) | {
         "IGPX_SECURITY_HASH": SECRET,
         "IGPX_CLIENT_USERNAME": USERNAME,
         "IGPX_CLIENT_PASSWORD": PASSWORD,
     }
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "scripts.operator", *argv],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    sim = Simulator(process, f"http://127.0.0.1:{port}", log_path)
-    try:
-        wait_until(
-            lambda: process.poll() is not None or http_status(sim.base + "/healthz") == 200,
-            timeout=20,
-            what="the OPERATOR simulator",
-        )
-        if process.poll() is not None:
-            raise RuntimeError(f"the simulator exited: {log_path.read_text()}")
-        yield sim
-    finally:
-        with suppress(Exception):
-            sim.stop()
-
-
-@contextmanager
-def ledger_on_port(
-    database_url: str, log_dir: Path, port: int, name: str = "ledger", **extra: str
-) -> Iterator[Server]:
-    """Like server.running_service, on a port the test chose (so it can come back on it)."""
-    log_path = log_dir / f"{name}-{port}-{free_port()}.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service"],
-            cwd=ROOT,
-            env=service_env(database_url, port, **extra),
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(process, f"http://127.0.0.1:{port}", log_path)
-    try:
-        wait_until(
-            lambda: process.poll() is not None or http_status(server.base + "/readyz") == 200,
-            timeout=20,
-            what=f"{name} to be ready",
-        )
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited: {server.log_text()}")
-        yield server
-    finally:
-        with suppress(Exception):
-            server.stop()
+    base = f"http://127.0.0.1:{port}"
+    log_path = log_dir / f"operator-{port}.log"
+    command = ["scripts.operator", *argv]
+    with launched(command, env, log_path, base=base, ready="/healthz", name="simulator") as process:
+        yield Simulator(process, base, log_path)

@@ -92,30 +92,40 @@ def service_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_service(
-    database_url: str, log_dir: Path, name: str = "service", **extra: str
-) -> Iterator[Server]:
-    """Start the service, wait until /readyz says ready, stop it on exit."""
-    port = free_port()
-    log_path = log_dir / f"{name}-{port}.log"
+def launched(
+    argv: list[str], env: dict[str, str], log_path: Path, *, base: str, ready: str, name: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A Python module as a process, logging to a file, awaited on a URL, stopped on exit."""
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service"],
+            [sys.executable, "-m", *argv],
             cwd=ROOT,
-            env=service_env(database_url, port, **extra),
+            env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    server = Server(process, f"http://127.0.0.1:{port}", log_path)
     try:
         wait_until(
-            lambda: process.poll() is not None or http_status(server.base + "/readyz") == 200,
+            lambda: process.poll() is not None or http_status(base + ready) == 200,
             timeout=20,
             what=f"{name} to be ready",
         )
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited: {server.log_text()}")
-        yield server
+            raise RuntimeError(f"{name} exited: {log_path.read_text(errors='replace')}")
+        yield process
     finally:
         with suppress(Exception):
-            server.stop()
+            Server(process, base, log_path).stop()
+
+
+@contextmanager
+def running_service(
+    database_url: str, log_dir: Path, name: str = "service", port: int = 0, **extra: str
+) -> Iterator[Server]:
+    """Start the service (on a free port unless given), wait until /readyz says ready."""
+    port = port or free_port()
+    log_path = log_dir / f"{name}-{port}-{free_port()}.log"
+    base = f"http://127.0.0.1:{port}"
+    env = service_env(database_url, port, **extra)
+    with launched(["service"], env, log_path, base=base, ready="/readyz", name=name) as process:
+        yield Server(process, base, log_path)
