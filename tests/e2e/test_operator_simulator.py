@@ -13,11 +13,10 @@ from tests.support.operator_sim import (
     PASSWORD,
     USERNAME,
     Simulator,
-    ledger_on_port,
     post_json,
     running_simulator,
 )
-from tests.support.server import Server, free_port, wait_until
+from tests.support.server import Server, free_port, running_service, wait_until
 from tests.support.sportsbook import Table
 
 CREDENTIALS = {"username": USERNAME, "password": PASSWORD}
@@ -37,7 +36,7 @@ def sim(log_dir: Path, ledger_port: int) -> Iterator[Simulator]:
 @pytest.fixture(scope="module")
 def ledger(sim: Simulator, log_dir: Path, ledger_port: int) -> Iterator[Server]:
     url = f"sqlite:///{log_dir / 'simulated.sqlite3'}"
-    with ledger_on_port(url, log_dir, ledger_port, **sim.ledger_env()) as server:
+    with running_service(url, log_dir, port=ledger_port, **sim.ledger_env()) as server:
         yield server
 
 
