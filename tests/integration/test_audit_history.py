@@ -11,6 +11,7 @@ import pytest
 from adapters.log import EventLog
 from domain.ids import player_id
 from projections.history import History
+from projections.queries import transaction_entry
 from projections.verify import verify
 from tests.integration.conftest import World
 
@@ -141,3 +142,17 @@ def _rewrite(log: EventLog, position: int, state: bytes) -> None:
             ),
             (state, position),
         )
+
+
+def test_every_entry_is_found_by_either_id(world: World) -> None:
+    _, runner, _, _ = world
+    rows = runner.database.query(
+        "SELECT external_id, client_transaction_id FROM rm_transactions WHERE source = 'operator'"
+    )
+    assert len(rows) > 500
+    for row in rows:
+        by_operator = transaction_entry(runner.database, row["external_id"])
+        by_client = transaction_entry(runner.database, row["client_transaction_id"])
+        assert by_operator == by_client
+        assert by_operator is not None
+        assert by_operator["operator_transaction_id"] == row["external_id"]
