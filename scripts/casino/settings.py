@@ -1,11 +1,11 @@
 """The demo casino's settings: flags over environment variables over demo defaults."""
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import scripts.casino
+from scripts.options import flags_over_env
 from service.config import Secret
 
 _OPTIONS = (
@@ -33,15 +33,7 @@ class CasinoSettings:
 
 def parse(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> CasinoSettings:
     """Read flags, then the environment; ADMIN_TOKEN comes from the environment only."""
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.casino",
-        description=scripts.casino.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    for flag, variable, default, text in _OPTIONS:
-        parser.add_argument(
-            f"--{flag}", default=env.get(variable) or default, help=f"{text} [{variable}]"
-        )
+    parser = flags_over_env("python -m scripts.casino", scripts.casino.__doc__, _OPTIONS, env)
     args = parser.parse_args(argv)
     token = env.get("ADMIN_TOKEN", "")
     if not token:

@@ -1,11 +1,11 @@
 """The simulator's settings: flags over environment variables over dev defaults."""
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import scripts.operator
+from scripts.options import flags_over_env
 from service.config import Secret
 
 # (flag, variable, default, help): the IGPX_* names match the ledger's, so one .env serves both.
@@ -53,15 +53,7 @@ class SimSettings:
 
 def parse(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> SimSettings:
     """Read flags, falling back to the environment, then to the dev defaults."""
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.operator",
-        description=scripts.operator.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    for flag, variable, default, text in _OPTIONS:
-        parser.add_argument(
-            f"--{flag}", default=env.get(variable) or default, help=f"{text} [{variable}]"
-        )
+    parser = flags_over_env("python -m scripts.operator", scripts.operator.__doc__, _OPTIONS, env)
     args = parser.parse_args(argv)
     lifetime, retry_max = float(args.token_lifetime), float(args.retry_max)
     if lifetime <= 0 or retry_max <= 0:

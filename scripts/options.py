@@ -1,0 +1,20 @@
+"""Command-line flags that fall back to environment variables, then to defaults."""
+
+import argparse
+from collections.abc import Iterable, Mapping
+
+Option = tuple[str, str, str, str]  # flag, variable, default, help
+
+
+def flags_over_env(
+    prog: str, description: str | None, options: Iterable[Option], env: Mapping[str, str]
+) -> argparse.ArgumentParser:
+    """A parser whose every --flag defaults to its variable, else to its default."""
+    parser = argparse.ArgumentParser(
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    for flag, variable, default, text in options:
+        parser.add_argument(
+            f"--{flag}", default=env.get(variable) or default, help=f"{text} [{variable}]"
+        )
+    return parser
