@@ -22,7 +22,7 @@ run: $(STAMP)
 
 ## demo: the ledger, IGPX's simulator and a demo casino; prints one URL, Ctrl-C stops
 demo: $(STAMP)
-	@$(PY) -m scripts.demo
+	@$(PY) -m sims.demo
 
 ## test: lint, then every tier (PostgreSQL from TEST_POSTGRES_URL, default 127.0.0.1:5432)
 test: lint unit integration e2e chaos-smoke

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from dotenv import load_dotenv
 
-from domain.ledger import Clock, Ledger
+from ledger.application import Clock, Ledger
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from adapters.store import StoreSettings, open_ledger
 from domain.commands import CreditResult, Deposit, PlaceBet
 from domain.ids import player_id
-from domain.ledger import Ledger
+from ledger.application import Ledger
 
 CENT = Decimal("0.01")
 

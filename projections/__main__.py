@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 
-from adapters.logs import configure, log
+from adapters.logsetup import configure, log
 from adapters.store import ledger_from_env
 from projections.runner import ProjectionRunner
 from projections.worker import ProjectionWorker

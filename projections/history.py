@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, Notification
 
-from adapters.log import EventLog
+from adapters.event_log import EventLog
 from domain.ids import cashier_transaction_id, operator_transaction_id, player_id
 from domain.player import Player
 

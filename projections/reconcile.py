@@ -7,10 +7,10 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from adapters.log import EventLog
-from domain.ledger import Ledger
+from adapters.event_log import EventLog
 from domain.money import ZERO
 from domain.player import Player
+from ledger.application import Ledger
 from projections.queries import nonzero, projected_balances
 from projections.runner import ProjectionRunner
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from adapters.log import EventLog
+from adapters.event_log import EventLog
 from adapters.sql import Database
-from domain.ledger import Ledger
+from ledger.application import Ledger
 from projections import chain
 from projections.projection import LedgerProjection, day
 from projections.schema import TRACKING, create_tables, empty_views

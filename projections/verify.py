@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from eventsourcing.persistence import Mapper
 
-from adapters.log import EventLog
+from adapters.event_log import EventLog
 from projections import chain
 from projections.projection import day
 from projections.queries import stored_links

@@ -8,10 +8,10 @@ import uvloop
 from aiohttp import web
 from dotenv import load_dotenv
 
-from adapters.logs import configure, log
+from adapters.logsetup import configure, log
 from adapters.store import redacted
 from service.app import create_app
-from service.config import Config, ConfigError
+from service.settings import Config, ConfigError
 
 # An idle (or half-sent) connection is closed after this long; clients simply reconnect.
 KEEPALIVE_S = 5.0

@@ -5,17 +5,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from adapters.log import EventLog
+from adapters.event_log import EventLog
 from adapters.store import open_ledger
+from ledger.writer import Writer
 from projections.history import History
 from projections.runner import ProjectionRunner
-from service import audit, callbacks, metrics, openapi, ops, reports, wallets
-from service.auth import require_token
-from service.config import Config
+from service import callbacks, metrics, ops
+from service.api import audit, openapi, reports, wallets
+from service.api.auth import require_token
+from service.api.sessions import setup_sessions
 from service.follower import follow
 from service.keys import CONFIG, HISTORY, LEDGER, PROJECTION, READS, WRITER
-from service.sessions import setup_sessions
-from service.writer import Writer
+from service.settings import Config
 
 
 def create_app(config: Config) -> web.Application:

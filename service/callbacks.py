@@ -5,7 +5,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.logs import log
+from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code, LedgerError
 from domain.commands import Command, OperatorCommand

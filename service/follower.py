@@ -16,10 +16,10 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 
-from adapters.logs import log
+from adapters.logsetup import log
 from projections.runner import ProjectionRunner
 from projections.worker import ProjectionWorker
-from service.config import Config
+from service.settings import Config
 
 RESTART_AFTER_S = 1.0
 

@@ -4,11 +4,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from domain.ledger import Ledger
+from ledger.application import Ledger
+from ledger.writer import Writer
 from projections.history import History
 from projections.runner import ProjectionRunner
-from service.config import Config
-from service.writer import Writer
+from service.settings import Config
 
 CONFIG = web.AppKey("config", Config)
 LEDGER = web.AppKey("ledger", Ledger)

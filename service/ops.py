@@ -4,7 +4,7 @@ import asyncio
 
 from aiohttp import web
 
-from domain.ledger import StoreUnavailableError
+from ledger.application import StoreUnavailableError
 from service.keys import LEDGER, READS
 from service.responses import json_response
 

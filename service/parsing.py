@@ -9,7 +9,7 @@ import orjson
 
 from domain.codes import InvalidRequestError
 from domain.commands import Action, OperatorCommand
-from domain.intake import operator_command
+from domain.validation import operator_command
 
 MAX_ID_LENGTH = 256
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -15,8 +15,8 @@ from domain.commands import (
     Withdraw,
 )
 from domain.ids import operator_transaction_id
-from domain.ledger import SNAPSHOT_INTERVAL, Ledger
 from domain.transaction import OperatorTransaction, Status
+from ledger.application import SNAPSHOT_INTERVAL, Ledger
 
 D = Decimal
 

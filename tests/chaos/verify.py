@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from adapters.log import EventLog
+from adapters.event_log import EventLog
 from adapters.sql import Database
 from adapters.store import StoreSettings, open_ledger
 from domain.commands import OperatorCommand

@@ -17,7 +17,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from service.openapi import document
+from service.api.openapi import document
 from tests.support.callbacks import CALLBACK_PATH
 from tests.support.client import ADMIN
 from tests.support.server import Server

@@ -7,7 +7,7 @@ from decimal import Decimal
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.app import create_app
-from service.config import Config
+from service.settings import Config
 from tests.support import callbacks as cb
 from tests.support.client import LedgerClient, new_id, new_user
 

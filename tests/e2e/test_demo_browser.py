@@ -51,10 +51,10 @@ def first_url(lines: "queue.Queue[str]", timeout: float) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """python -m scripts.demo on free ports with known secrets; Ctrl-C'd at the end."""
+    """python -m sims.demo on free ports with known secrets; Ctrl-C'd at the end."""
     folder = tmp_path_factory.mktemp("demo")
     process = subprocess.Popen(
-        [sys.executable, "-m", "scripts.demo", "--port", "0", "--dir", str(folder)],
+        [sys.executable, "-m", "sims.demo", "--port", "0", "--dir", str(folder)],
         cwd=ROOT,
         env=os.environ | SECRETS | {"PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,

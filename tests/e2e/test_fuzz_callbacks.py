@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from adapters.store import StoreSettings
 from service.app import create_app
-from service.config import Config, Secret
+from service.settings import Config, Secret
 from tests.support.callbacks import ADMIN_TOKEN, SECRET
 from tests.support.fuzz import (
     CODES,

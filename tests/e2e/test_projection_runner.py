@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.store import StoreSettings, open_ledger
-from domain.ledger import Ledger
+from ledger.application import Ledger
 from projections.reconcile import reconcile
 from projections.runner import ProjectionRunner
 from tests.integration.test_projections import snapshot

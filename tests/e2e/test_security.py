@@ -13,9 +13,10 @@ import aiohttp
 import pytest
 
 from adapters.store import StoreSettings
-from service import auth, signature
+from service import signature
+from service.api import auth
 from service.app import create_app
-from service.config import Config, Secret
+from service.settings import Config, Secret
 from tests.support import callbacks as cb
 from tests.support.client import new_id, new_user
 from tests.support.operator_sim import VERSION, Simulator, running_simulator

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from adapters.store import StoreSettings, open_ledger
-from domain.ledger import Ledger
+from ledger.application import Ledger
 from projections.runner import ProjectionRunner
 from tests.support.history import StepClock, mixed_commands, run_history
 from tests.support.model import ContractModel

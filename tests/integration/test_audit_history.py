@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from adapters.log import EventLog
+from adapters.event_log import EventLog
 from domain.ids import player_id
 from projections.history import History
 from projections.queries import transaction_entry

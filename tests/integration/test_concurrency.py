@@ -12,9 +12,9 @@ from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command, Deposit, PlaceBet, RollBack
 from domain.ids import player_id
-from domain.ledger import Ledger
 from domain.player import Player
-from service.writer import RetryPolicy, WriteStats, commit
+from ledger.application import Ledger
+from ledger.writer import RetryPolicy, WriteStats, commit
 from tests.support.pg import fresh_database
 
 T = TypeVar("T")

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from service.config import OperatorApi, Secret
-from service.igpx import (
+from service.igpx.client import (
     IgpxClient,
     OperatorBadAnswerError,
     OperatorRefusedError,
     OperatorUnavailableError,
     Timeouts,
 )
+from service.settings import OperatorApi, Secret
 from tests.support.operator_sim import (
     PASSWORD,
     USERNAME,

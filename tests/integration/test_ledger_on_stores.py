@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from adapters.store import StoreSettings, open_ledger
-from domain.ledger import Ledger
+from ledger.application import Ledger
 from tests.behaviour import LedgerBehaviour
 from tests.support.pg import fresh_database
 

@@ -12,8 +12,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from adapters.store import StoreSettings, library_env
 from domain.codes import Code
 from domain.commands import Deposit, PlaceBet
-from domain.ledger import Ledger
-from service.writer import RetryPolicy, WriteStats, commit
+from ledger.application import Ledger
+from ledger.writer import RetryPolicy, WriteStats, commit
 
 
 class LosesAcknowledgements(SQLiteApplicationRecorder):

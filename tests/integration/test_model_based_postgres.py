@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from adapters.store import StoreSettings, open_ledger
-from domain.ledger import Ledger
+from ledger.application import Ledger
 from tests.support.machine import LedgerMachine
 from tests.support.pg import fresh_database
 

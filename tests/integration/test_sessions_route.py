@@ -10,10 +10,10 @@ import pytest
 from aiohttp import web
 
 from adapters.store import StoreSettings
-from service.config import Config, OperatorApi, Secret
-from service.igpx import Timeouts
+from service.api.sessions import PATH, setup_sessions
+from service.igpx.client import Timeouts
 from service.keys import CONFIG
-from service.sessions import PATH, setup_sessions
+from service.settings import Config, OperatorApi, Secret
 from tests.support.operator_sim import PASSWORD, USERNAME, VERSION
 from tests.support.server import free_port
 from tests.support.slow_server import SilentServer

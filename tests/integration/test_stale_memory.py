@@ -9,8 +9,8 @@ import pytest
 from adapters.store import StoreSettings, open_ledger
 from domain.codes import Code
 from domain.commands import Block, Deposit, PlaceBet, Withdraw
-from domain.ledger import Ledger
-from service.writer import RetryPolicy, WriteStats, commit
+from ledger.application import Ledger
+from ledger.writer import RetryPolicy, WriteStats, commit
 from tests.support.pg import fresh_database
 
 D = Decimal

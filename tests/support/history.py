@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from domain.answers import Answer
 from domain.commands import Command, CreditResult, Deposit, PlaceBet, RollBack
-from domain.ledger import Ledger
+from ledger.application import Ledger
 
 START = datetime(2026, 11, 25, 23, 50, tzinfo=UTC)
 

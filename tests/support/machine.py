@@ -23,9 +23,9 @@ from domain.commands import (
     Withdraw,
 )
 from domain.ids import cashier_transaction_id, operator_transaction_id
-from domain.ledger import Ledger
 from domain.player import Player
-from service.writer import RetryPolicy, WriteStats, commit
+from ledger.application import Ledger
+from ledger.writer import RetryPolicy, WriteStats, commit
 from tests.support.model import ContractModel, Move
 
 USERS = ("ann", "bob", "cy")

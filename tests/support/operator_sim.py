@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from service.config import OperatorApi, Secret
+from service.settings import OperatorApi, Secret
 from tests.support.callbacks import SECRET
 from tests.support.server import free_port, launched, service_env
 
@@ -47,7 +47,7 @@ def get_json(url: str, token: str = "") -> Any:
 
 @dataclass
 class Simulator:
-    """A running `python -m scripts.operator`, its controls and its counters."""
+    """A running `python -m sims.operator`, its controls and its counters."""
 
     process: subprocess.Popen[bytes]
     base: str
@@ -105,6 +105,6 @@ def running_simulator(
     }
     base = f"http://127.0.0.1:{port}"
     log_path = log_dir / f"operator-{port}.log"
-    command = ["scripts.operator", *argv]
+    command = ["sims.operator", *argv]
     with launched(command, env, log_path, base=base, ready="/healthz", name="simulator") as process:
         yield Simulator(process, base, log_path)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.config import Config, ConfigError
+from service.settings import Config, ConfigError
 
 BASE = {"IGPX_SECURITY_HASH": "hash-value-123", "ADMIN_TOKEN": "token-value-456"}
 

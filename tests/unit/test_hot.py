@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from domain.hot import HotAggregates
 from domain.player import Player
+from ledger.cache import HotAggregates
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.igpx_token import BadTokenAnswerError, Token, lifetime_seconds, renew_margin
+from service.igpx.token import BadTokenAnswerError, Token, lifetime_seconds, renew_margin
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from domain.codes import InvalidAmountError, UnsupportedCurrencyError
 from domain.commands import Action, CreditResult, Deposit, PlaceBet, RollBack
-from domain.intake import cashier_command, operator_command
+from domain.validation import cashier_command, operator_command
 
 CURRENCIES = {"USD", "EUR"}
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.store import StoreSettings, open_ledger
-from domain.ledger import Ledger
+from ledger.application import Ledger
 from tests.behaviour import LedgerBehaviour
 
 

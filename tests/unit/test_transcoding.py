@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
+from adapters.transcoding import OrjsonTranscoder
 from domain.commands import CreditResult, Deposit, PlaceBet, RollBack
-from domain.ledger import Ledger
-from domain.transcoding import OrjsonTranscoder
+from ledger.application import Ledger
 from tests.behaviour import run
 
 

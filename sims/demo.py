@@ -1,4 +1,4 @@
-"""python -m scripts.demo: the ledger, the OPERATOR simulator and a demo casino, wired, on one URL.
+"""python -m sims.demo: the ledger, the OPERATOR simulator and a demo casino, wired, on one URL.
 
 The ledger runs on a fresh SQLite file under var/demo/ with the IGPX_* variables pointing at
 the simulator; the casino talks to the ledger with the admin token; a demo player is funded
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from scripts.demo_processes import HOST, Processes, fail, free_port, http
+from sims.processes import HOST, Processes, fail, free_port, http
 
 
 def made_up(name: str) -> str:
@@ -62,9 +62,9 @@ def start_all(procs: Processes, envs: dict[str, dict[str, str]]) -> dict[str, st
         "ledger": f"http://{HOST}:{envs['ledger']['PORT']}",
         "casino": f"http://{HOST}:{envs['casino']['CASINO_PORT']}",
     }
-    procs.start("operator", "scripts.operator", envs["operator"])
+    procs.start("operator", "sims.operator", envs["operator"])
     procs.start("ledger", "service", envs["ledger"])
-    procs.start("casino", "scripts.casino", envs["casino"])
+    procs.start("casino", "sims.casino", envs["casino"])
     procs.wait_ready("operator", lambda: http("GET", urls["operator"] + "/healthz")[0] == 200)
     procs.wait_ready("ledger", lambda: http("GET", urls["ledger"] + "/readyz")[0] == 200)
     procs.wait_ready("casino", lambda: http("GET", urls["casino"] + "/me")[0] == 200)
@@ -80,7 +80,7 @@ def fund(ledger: str, token: str, player: str, currency: str, amount: str) -> No
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m scripts.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sims.demo", description=__doc__)
     parser.add_argument("--port", type=int, default=8000, help="the casino's port (0: any free)")
     parser.add_argument("--dir", default="var/demo", help="database and logs [var/demo]")
     parser.add_argument("--player", default="demo-player")

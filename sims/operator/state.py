@@ -6,9 +6,9 @@ from typing import Any
 
 from aiohttp import web
 
-from scripts.operator.book import Book
-from scripts.operator.ledger import LedgerLink
-from scripts.operator.settings import SimSettings
+from sims.operator.book import Book
+from sims.operator.ledger import LedgerLink
+from sims.operator.settings import SimSettings
 
 
 @dataclass

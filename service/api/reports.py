@@ -6,8 +6,8 @@ from aiohttp import web
 
 from domain.codes import InvalidRequestError
 from projections.queries import daily_totals
+from service.api.reading import caught_up, off_loop
 from service.keys import PROJECTION
-from service.reading import caught_up, off_loop
 from service.responses import json_response
 
 routes = web.RouteTableDef()

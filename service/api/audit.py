@@ -3,10 +3,10 @@
 from aiohttp import web
 
 from projections.queries import transaction_entry
+from service.api.reading import caught_up, off_loop, page, paged
+from service.api.wallets import user_id
 from service.keys import HISTORY, PROJECTION
-from service.reading import caught_up, off_loop, page, paged
 from service.responses import api_error, json_response
-from service.wallets import user_id
 
 routes = web.RouteTableDef()
 

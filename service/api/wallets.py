@@ -6,17 +6,17 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.logs import log
+from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code, LedgerError
 from domain.commands import Block, Command, Deposit, Unblock, Withdraw
-from domain.intake import cashier_command
 from domain.money import ZERO, format_amount
 from domain.player import Player
+from domain.validation import cashier_command
+from service.api.reading import moment, off_loop
 from service.bodies import read_body
 from service.keys import CONFIG, HISTORY, LEDGER, READS, WRITER
 from service.parsing import amount_text, load_object, text
-from service.reading import moment, off_loop
 from service.responses import api_error, json_response
 
 routes = web.RouteTableDef()

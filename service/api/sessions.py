@@ -6,14 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.logs import log
+from adapters.logsetup import log
 from domain.codes import InvalidRequestError
 from service.bodies import read_capped
-from service.config import Config
-from service.igpx import IgpxClient, OperatorError, Timeouts
+from service.igpx.client import IgpxClient, OperatorError, Timeouts
 from service.keys import CONFIG
 from service.parsing import load_object, text
 from service.responses import api_error, json_response
+from service.settings import Config
 
 IGPX = web.AppKey("igpx", IgpxClient)
 PATH = "/api/sportsbook/sessions"

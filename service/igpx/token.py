@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from service.config import Secret
+from service.settings import Secret
 
 # Renew when less than this share of the lifetime is left, and never later than
 # RENEW_BEFORE_S before expiry: an hour-long token is renewed 30 s early, a 10 s one 1 s early.

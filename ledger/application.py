@@ -23,14 +23,14 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType
 
+from adapters.transcoding import OrjsonTranscoder
 from domain import handlers
 from domain.answers import Answer
 from domain.codes import Code, LedgerError
 from domain.commands import Command
-from domain.hot import HotAggregates
 from domain.player import Player
-from domain.transcoding import OrjsonTranscoder
 from domain.unit_of_work import UnitOfWork
+from ledger.cache import HotAggregates
 
 SNAPSHOT_INTERVAL = 10
 HOT_CAPACITY = 20_000
@@ -61,7 +61,7 @@ class Ledger(Application[UUID]):
         self.hot = HotAggregates(HOT_CAPACITY)
 
     def construct_transcoder(self) -> Transcoder:
-        """orjson in the library's JSON layout (see domain/transcoding.py)."""
+        """orjson in the library's JSON layout (see adapters/transcoding.py)."""
         transcoder = OrjsonTranscoder()
         for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
             transcoder.register(transcoding)

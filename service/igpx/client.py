@@ -16,9 +16,8 @@ from typing import Any
 import aiohttp
 import orjson
 
-from adapters.logs import log
-from service.config import OperatorApi
-from service.igpx_answers import (
+from adapters.logsetup import log
+from service.igpx.answers import (
     OperatorBadAnswerError,
     OperatorError,
     OperatorRefusedError,
@@ -27,7 +26,8 @@ from service.igpx_answers import (
     iframe_url,
     json_or_none,
 )
-from service.igpx_token import BadTokenAnswerError, Token
+from service.igpx.token import BadTokenAnswerError, Token
+from service.settings import OperatorApi
 
 __all__ = [
     "IgpxClient",

@@ -1,6 +1,6 @@
 """An OPERATOR simulator: IGPX's auth and start-session API, its iframe, and signed callbacks.
 
-    python -m scripts.operator --port 8090 --ledger-url http://127.0.0.1:8080
+    python -m sims.operator --port 8090 --ledger-url http://127.0.0.1:8080
 
 With no flags it matches `make run`'s dev secrets, so the two work together as they are.
 It serves POST /{version}/auth and /{version}/start-session as the OPERATOR does, the

@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from scripts.operator import api, play
-from scripts.operator.ledger import LedgerLink
-from scripts.operator.settings import SimSettings
-from scripts.operator.state import LINK, OPERATOR, Operator
+from sims.operator import api, play
+from sims.operator.ledger import LedgerLink
+from sims.operator.settings import SimSettings
+from sims.operator.state import LINK, OPERATOR, Operator
 
 
 def create_sim_app(settings: SimSettings) -> web.Application:

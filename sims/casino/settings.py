@@ -4,9 +4,9 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import scripts.casino
-from scripts.options import flags_over_env
-from service.config import Secret
+import sims.casino
+from service.settings import Secret
+from sims.options import flags_over_env
 
 _OPTIONS = (
     ("host", "CASINO_HOST", "127.0.0.1", "where the casino listens"),
@@ -33,7 +33,7 @@ class CasinoSettings:
 
 def parse(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> CasinoSettings:
     """Read flags, then the environment; ADMIN_TOKEN comes from the environment only."""
-    parser = flags_over_env("python -m scripts.casino", scripts.casino.__doc__, _OPTIONS, env)
+    parser = flags_over_env("python -m sims.casino", sims.casino.__doc__, _OPTIONS, env)
     args = parser.parse_args(argv)
     token = env.get("ADMIN_TOKEN", "")
     if not token:

@@ -1,4 +1,4 @@
-"""python -m scripts.operator: run the OPERATOR simulator until stopped (see --help)."""
+"""python -m sims.operator: run the OPERATOR simulator until stopped (see --help)."""
 
 import asyncio
 import signal
@@ -6,10 +6,10 @@ import sys
 
 from aiohttp import web
 
-from adapters.logs import configure, log
-from scripts.operator.app import create_sim_app
-from scripts.operator.settings import SimSettings, parse
-from scripts.operator.state import OPERATOR
+from adapters.logsetup import configure, log
+from sims.operator.app import create_sim_app
+from sims.operator.settings import SimSettings, parse
+from sims.operator.state import OPERATOR
 
 
 async def serve(settings: SimSettings) -> None:

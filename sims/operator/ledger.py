@@ -9,8 +9,8 @@ import aiohttp
 import orjson
 import structlog
 
-from scripts.operator.settings import SimSettings
 from scripts.signed import signed_body
+from sims.operator.settings import SimSettings
 
 log = structlog.get_logger("operator")
 _ATTEMPT = aiohttp.ClientTimeout(total=5, sock_connect=2)

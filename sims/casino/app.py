@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from scripts.casino.settings import CasinoSettings
+from sims.casino.settings import CasinoSettings
 
 STATIC = Path(__file__).parent / "static"
 SETTINGS = web.AppKey("casino_settings", CasinoSettings)

@@ -20,7 +20,7 @@ from functools import partial
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command
-from domain.ledger import ConflictError, Ledger, StoreUnavailableError
+from ledger.application import ConflictError, Ledger, StoreUnavailableError
 
 INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
 Pending = tuple[Command, "asyncio.Future[Answer]"]

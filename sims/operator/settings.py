@@ -4,9 +4,9 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import scripts.operator
-from scripts.options import flags_over_env
-from service.config import Secret
+import sims.operator
+from service.settings import Secret
+from sims.options import flags_over_env
 
 # (flag, variable, default, help): the IGPX_* names match the ledger's, so one .env serves both.
 _OPTIONS = (
@@ -53,7 +53,7 @@ class SimSettings:
 
 def parse(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> SimSettings:
     """Read flags, falling back to the environment, then to the dev defaults."""
-    parser = flags_over_env("python -m scripts.operator", scripts.operator.__doc__, _OPTIONS, env)
+    parser = flags_over_env("python -m sims.operator", sims.operator.__doc__, _OPTIONS, env)
     args = parser.parse_args(argv)
     lifetime, retry_max = float(args.token_lifetime), float(args.retry_max)
     if lifetime <= 0 or retry_max <= 0:

@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from scripts.operator import tokens
-from scripts.operator.state import OPERATOR, Operator
 from service.responses import json_response
+from sims.operator import tokens
+from sims.operator.state import OPERATOR, Operator
 
 PLAY_LIFETIME_S = 12 * 3600
 

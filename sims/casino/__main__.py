@@ -1,12 +1,12 @@
-"""python -m scripts.casino: serve the demo casino (ADMIN_TOKEN in the environment; see --help)."""
+"""python -m sims.casino: serve the demo casino (ADMIN_TOKEN in the environment; see --help)."""
 
 import sys
 
 from aiohttp import web
 
-from adapters.logs import configure, log
-from scripts.casino.app import create_casino_app
-from scripts.casino.settings import parse
+from adapters.logsetup import configure, log
+from sims.casino.app import create_casino_app
+from sims.casino.settings import parse
 
 
 def main(argv: list[str]) -> int:

@@ -10,11 +10,11 @@ from aiohttp import web
 
 from domain.codes import LedgerError
 from domain.money import format_amount, parse_amount
-from scripts.operator import tokens
-from scripts.operator.book import CARD, Bet, new_transaction_id
-from scripts.operator.ledger import Delivery
-from scripts.operator.state import LINK, OPERATOR
 from service.responses import json_response
+from sims.operator import tokens
+from sims.operator.book import CARD, Bet, new_transaction_id
+from sims.operator.ledger import Delivery
+from sims.operator.state import LINK, OPERATOR
 
 STATIC = Path(__file__).parent / "static"
 

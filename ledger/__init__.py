@@ -1,0 +1,1 @@
+"""The ledger application: the writer, the aggregate cache, opening the store."""

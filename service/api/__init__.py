@@ -1,0 +1,1 @@
+"""The casino's own API: wallets, cashier, blocking, audit, reports, sessions, OpenAPI."""

@@ -1,0 +1,1 @@
+"""The OPERATOR's API, client side: auth for a token, then start-session."""
