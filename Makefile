@@ -65,10 +65,12 @@ soak: $(BENCH_STAMP)
 profile: $(BENCH_STAMP)
 	@$(PY) -m benchmarks.profile
 
+## lint: ruff, mypy --strict on domain/, and DESIGN.md's layers (import-linter)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict domain
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

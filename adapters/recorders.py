@@ -16,9 +16,11 @@ call stores the snapshots the batch takes, in the same transaction.
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
 from eventsourcing import postgres
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import Environment, EnvType
 from psycopg.sql import SQL, Identifier
 
 
@@ -40,8 +42,6 @@ class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
     select_events = _once(postgres.PostgresAggregateRecorder.select_events)
     select_notifications = _once(postgres.PostgresApplicationRecorder.select_notifications)
     max_notification_id = _once(postgres.PostgresApplicationRecorder.max_notification_id)
-
-    stores_snapshots = True  # insert_events(..., snapshots=[...]) stores them too
 
     def __init__(
         self,
@@ -80,14 +80,14 @@ class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
             "%s::uuid[], %s::int8[], %s::text[], %s::bytea[])"
         ).format(**names)
 
-    def insert_events(
-        self,
-        stored_events: Sequence[StoredEvent],
-        *,
-        snapshots: Sequence[StoredEvent] = (),
-        **_: Any,
+    def insert_events(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int]:
+        """Append in one round trip; positions in insertion order."""
+        return self.append(stored_events, ())
+
+    def append(
+        self, stored_events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]
     ) -> Sequence[int]:
-        """Append (and store snapshots) in one round trip; positions in insertion order."""
+        """Append and store the batch's snapshots in one round trip and one transaction."""
         if not stored_events:
             return []
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -112,6 +112,12 @@ class Factory(postgres.PostgresFactory):
     """PERSISTENCE_MODULE=adapters.recorders selects these recorders."""
 
     aggregate_recorder_class = PostgresAggregateRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        # libpq parameters of DATABASE_URL the library has no setting for (sslmode, ...).
+        options = dict(parse_qsl(self.env.get("LIBPQ_OPTIONS") or ""))
+        self.datastore.pool.kwargs.update(options)  # type: ignore[union-attr]
 
     def application_recorder(self) -> PostgresApplicationRecorder:
         """The event store, appending to the snapshot table the snapshot store reads."""

@@ -1,74 +1,107 @@
-"""DATABASE_URL to an open Ledger: PostgreSQL, an SQLite file, or memory for tests."""
+"""DATABASE_URL to the eventsourcing library's settings: PostgreSQL, an SQLite file, or memory.
 
-import os
+A PostgreSQL URL is read by libpq itself (psycopg's conninfo parser), so every libpq form
+works: several hosts (`h1:p1,h2:p2`), percent-encoded passwords, and parameters such as
+`sslmode` or `target_session_attrs`, which are handed to every connection. No message
+ever echoes any part of the URL: a password can hide in any of its parts.
+"""
+
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from dotenv import load_dotenv
+from psycopg import ProgrammingError
+from psycopg.conninfo import conninfo_to_dict
 
-from ledger.application import Clock, Ledger
+from domain.errors import SettingsError
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
+# Parameters the ledger sets itself; the URL's own would be overridden silently.
+_OURS = frozenset({"dbname", "host", "port", "user", "password"})
+_CHOICES = {
+    "sslmode": {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"},
+    "target_session_attrs": {
+        "any", "read-write", "read-only", "primary", "standby", "prefer-standby",
+    },
+}  # fmt: skip
 
 
-class DatabaseURLError(ValueError):
-    """DATABASE_URL cannot be used; the message says why."""
+class DatabaseURLError(SettingsError):
+    """DATABASE_URL cannot be used; the message says why without quoting it."""
 
 
 @dataclass(frozen=True)
 class StoreSettings:
-    """How the writer and the pool are sized, next to where the store is."""
+    """Where the store is and how its connections are bounded."""
 
     url: str = field(repr=False)  # may carry the database password
     pool_size: int = 8
     connect_timeout_s: int = 2
     lock_timeout_s: int = 5
 
+    @property
+    def postgres(self) -> bool:
+        """True for a PostgreSQL store."""
+        return urlsplit(self.url).scheme in ("postgresql", "postgres")
+
 
 def redacted(url: str) -> str:
-    """The URL without its password, for logs and messages."""
+    """The URL as it may be shown: scheme, hosts and database, never user or password."""
     parts = urlsplit(url)
-    if parts.password is None:
+    if parts.scheme not in ("postgresql", "postgres"):
         return url
-    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+    hosts = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{hosts}{parts.path}"
 
 
 def library_env(settings: StoreSettings) -> dict[str, str]:
     """The eventsourcing library's settings for the URL's scheme."""
-    parts = urlsplit(settings.url)
-    if parts.scheme in ("postgresql", "postgres"):
+    scheme = urlsplit(settings.url).scheme
+    if scheme in ("postgresql", "postgres"):
         return _postgres_env(settings)
-    if parts.scheme == "sqlite":
+    if scheme == "sqlite":
         return _sqlite_env(settings.url)
-    if parts.scheme == "memory":
+    if scheme == "memory":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-    raise DatabaseURLError(
-        f"unknown scheme {parts.scheme!r}: use postgresql://, sqlite:/// or memory://"
-    )
+    raise DatabaseURLError("unknown scheme: use postgresql://, sqlite:/// or memory://")
+
+
+def libpq_params(url: str) -> dict[str, str]:
+    """The URL as libpq reads it, checked; refusals never quote it."""
+    try:
+        params = {k: str(v) for k, v in conninfo_to_dict(url).items()}
+    except ProgrammingError:
+        raise DatabaseURLError(
+            "libpq cannot read it (an unknown parameter, or a character of the password "
+            "that must be percent-encoded)"
+        ) from None
+    if not params.get("host") or not params.get("dbname"):
+        raise DatabaseURLError("expected postgresql://user:pass@host:port/dbname")
+    ports = params.get("port", "5432").split(",")
+    if not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
+        raise DatabaseURLError(
+            "a port is not a number from 1 to 65535 (percent-encode / # ? @ in a password)"
+        )
+    for name, accepted in _CHOICES.items():
+        if name in params and params[name] not in accepted:
+            raise DatabaseURLError(f"{name} must be one of {', '.join(sorted(accepted))}")
+    return params
 
 
 def _postgres_env(settings: StoreSettings) -> dict[str, str]:
-    parts = urlsplit(settings.url)
-    dbname = unquote(parts.path.lstrip("/"))
-    if not parts.hostname or not dbname:
-        raise DatabaseURLError("expected postgresql://user:pass@host:port/dbname")
-    try:
-        port = parts.port or 5432
-    except ValueError as error:
-        raise DatabaseURLError(f"bad port: {error}") from None
+    params = libpq_params(settings.url)
     return {
         "PERSISTENCE_MODULE": "adapters.recorders",
-        "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": parts.hostname,
-        "POSTGRES_PORT": str(port),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_DBNAME": params["dbname"],
+        "POSTGRES_HOST": params["host"],
+        "POSTGRES_PORT": params.get("port", "5432"),
+        "POSTGRES_USER": params.get("user", "postgres"),
+        "POSTGRES_PASSWORD": params.get("password", ""),
         "POSTGRES_POOL_SIZE": str(settings.pool_size),
         "POSTGRES_MAX_OVERFLOW": "0",
         "POSTGRES_CONNECT_TIMEOUT": str(settings.connect_timeout_s),
         "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout_s),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+        "LIBPQ_OPTIONS": urlencode({k: v for k, v in params.items() if k not in _OURS}),
     }
 
 
@@ -82,18 +115,3 @@ def _sqlite_env(url: str) -> dict[str, str]:
         "SQLITE_DBNAME": path,
         "SQLITE_LOCK_TIMEOUT": "5",
     }
-
-
-def open_ledger(settings: StoreSettings, clock: Clock | None = None) -> Ledger:
-    """A Ledger on the configured store, its tables created if missing."""
-    env = library_env(settings)
-    if "SQLITE_DBNAME" in env:
-        Path(env["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
-    return Ledger(env=env) if clock is None else Ledger(env=env, clock=clock)
-
-
-def ledger_from_env(pool_size: int = 4) -> Ledger:
-    """The ledger named by DATABASE_URL (environment, then .env), for command-line tools."""
-    load_dotenv(".env", override=False)
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    return open_ledger(StoreSettings(url, pool_size=pool_size))

@@ -5,10 +5,11 @@ import statistics
 import time
 from decimal import Decimal
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from domain.commands import CreditResult, Deposit, PlaceBet
 from domain.ids import player_id
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 
 CENT = Decimal("0.01")
 

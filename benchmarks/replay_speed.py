@@ -2,15 +2,16 @@
 
 import time
 
-from adapters.store import StoreSettings, open_ledger
-from projections.runner import ProjectionRunner
+from adapters.store import StoreSettings
+from ledger.bootstrap import open_ledger
+from projections.runner import BatchRunner
 
 
 def measure(url: str) -> dict[str, float]:
     """Events rebuilt, seconds, events per second."""
     ledger = open_ledger(StoreSettings(url, pool_size=2))
     try:
-        runner = ProjectionRunner(ledger)
+        runner = BatchRunner.of(ledger)
         runner.reset()
         started = time.perf_counter()
         events = runner.catch_up()

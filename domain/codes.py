@@ -1,4 +1,4 @@
-"""The answer codes the ledger gives, and the errors that carry them."""
+"""The answer codes the ledger gives."""
 
 from enum import StrEnum
 
@@ -17,29 +17,4 @@ class Code(StrEnum):
     DUPLICATE_REFERENCE = "DUPLICATE_REFERENCE"
 
 
-class LedgerError(Exception):
-    """Base of the ledger's errors: each carries the code its answer shows."""
-
-    code: Code = Code.INTERNAL_ERROR
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidRequestError(LedgerError):
-    """The body is not what the protocol says: shape, field or type."""
-
-    code = Code.INVALID_REQUEST
-
-
-class InvalidAmountError(LedgerError):
-    """The amount is not an exact, finite, non-negative decimal the currency allows."""
-
-    code = Code.INVALID_AMOUNT
-
-
-class UnsupportedCurrencyError(LedgerError):
-    """The currency is not one the ledger was configured to accept."""
-
-    code = Code.UNSUPPORTED_CURRENCY
+WIRE_CODES = frozenset(list(Code)[:8])

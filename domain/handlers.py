@@ -54,8 +54,8 @@ def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
     )
     if code is not None:
         return _record(uow, tx, cmd, Status.DECLINED, error=code)
-    assert player is not None, "a positive stake is never covered by an unopened wallet"
-    return _apply(uow, player, Player.BetDebited, cmd, -cmd.amount)
+    # bet_decline() refuses any positive stake from an unopened wallet (balance zero).
+    return _apply(uow, uow.wallet(cmd.user_id), Player.BetDebited, cmd, -cmd.amount)
 
 
 def credit_result(uow: UnitOfWork, cmd: CreditResult) -> Answer:

@@ -3,9 +3,8 @@
 import re
 from collections.abc import Collection
 from decimal import Decimal
-from functools import cache
 
-from domain.codes import InvalidAmountError, UnsupportedCurrencyError
+from domain.errors import InvalidAmountError, UnsupportedCurrencyError
 
 # ISO 4217 minor units of currencies that do not have two; every other code has two.
 _MINOR_UNITS = {
@@ -25,10 +24,12 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
-@cache
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in {2, *_MINOR_UNITS.values()}}
+
+
 def quantum(currency: str) -> Decimal:
-    """The smallest amount of the currency, as a Decimal exponent."""
-    return Decimal(1).scaleb(-minor_units(currency))
+    """The smallest amount of the currency, as a Decimal exponent (nothing is cached per code)."""
+    return _QUANTA[minor_units(currency)]
 
 
 def parse_amount(text: str, currency: str) -> Decimal:

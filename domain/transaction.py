@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.answers import Answer
 from domain.codes import Code
+from domain.errors import LedgerError
 from domain.ids import operator_transaction_id
 
 
@@ -109,7 +110,8 @@ class OperatorTransaction(Aggregate):
     def answer(self) -> Answer:
         """The answer of the first delivery, for every repeat."""
         arrival = self.arrival
-        assert arrival is not None, "a tombstone has no answer"
+        if arrival is None:
+            raise LedgerError("a transaction rolled back before it arrived has no answer yet")
         if arrival.error is not None:
             return Answer.declined(Code(arrival.error))
         return Answer(

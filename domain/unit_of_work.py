@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.cashier import CashierTransaction
+from domain.errors import LedgerError
 from domain.ids import cashier_transaction_id, operator_transaction_id, player_id
 from domain.player import Player
 from domain.transaction import OperatorTransaction
@@ -34,7 +35,8 @@ class UnitOfWork:
         if aggregate_id not in self._seen:
             self._seen[aggregate_id] = self._store.load(aggregate_id, kind)
         found = self._seen[aggregate_id]
-        assert found is None or isinstance(found, kind), found
+        if found is not None and not isinstance(found, kind):
+            raise LedgerError(f"stream {aggregate_id} holds a {type(found).__name__}, not a {kind}")
         return found
 
     def player(self, user_id: str) -> Player | None:

@@ -2,7 +2,6 @@
 
 from collections.abc import Collection
 
-from domain.codes import InvalidAmountError
 from domain.commands import (
     Action,
     CashierCommand,
@@ -13,6 +12,7 @@ from domain.commands import (
     RollBack,
     Withdraw,
 )
+from domain.errors import InvalidAmountError, InvalidRequestError
 from domain.money import ZERO, check_currency, parse_amount
 
 
@@ -32,7 +32,8 @@ def operator_command(
         raise InvalidAmountError("a bet must stake more than zero")
     check_currency(currency, currencies)
     if action is Action.ROLLBACK:
-        assert rollback_transaction_id is not None
+        if rollback_transaction_id is None:
+            raise InvalidRequestError("a rollback needs rollback_transaction_id")
         return RollBack(transaction_id, user_id, currency, value, rollback_transaction_id)
     kind = PlaceBet if action is Action.BET else CreditResult
     return kind(transaction_id, user_id, currency, value)

@@ -1,32 +1,25 @@
 """The Ledger application: decides batches of commands and saves each batch atomically."""
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    Application,
-    ProcessingEvent,
-    project_aggregate,
-)
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
-    IntegrityError,
-    PersistenceError,
+    StoredEvent,
     Transcoder,
     UUIDAsHex,
 )
 from eventsourcing.utils import Environment, EnvType
 
+from adapters.failures import ConflictError, store_errors
 from adapters.transcoding import OrjsonTranscoder
 from domain import handlers
 from domain.answers import Answer
-from domain.codes import Code, LedgerError
 from domain.commands import Command
 from domain.player import Player
 from domain.unit_of_work import UnitOfWork
@@ -37,16 +30,14 @@ HOT_CAPACITY = 20_000
 Clock = Callable[[], datetime]
 
 
-class ConflictError(LedgerError):
-    """Another writer recorded first; deciding again on fresh state resolves it."""
+@runtime_checkable
+class AppendsSnapshots(Protocol):
+    """A recorder that stores a batch's snapshots in the same transaction as its events."""
 
-    code = Code.INTERNAL_ERROR
-
-
-class StoreUnavailableError(LedgerError):
-    """The store did not answer; whether a commit in flight landed is unknown."""
-
-    code = Code.INTERNAL_ERROR
+    def append(
+        self, events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]
+    ) -> Sequence[int]:
+        """Insert both; the events' positions in insertion order."""
 
 
 class Ledger(Application[UUID]):
@@ -68,25 +59,25 @@ class Ledger(Application[UUID]):
         return transcoder
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        # Only the mapping given: configuration comes from the service's own config.
+        # Only the mapping given: configuration comes from the settings object.
         return Environment(name, {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
 
-    def execute(self, commands: Sequence[Command], *, careful: bool = False) -> list[Answer]:
+    def execute(self, commands: Sequence[Command], *, from_store: bool = False) -> list[Answer]:
         """Decide every command in turn on one working set, then save it in one call.
 
         By default hot aggregates come from memory and a transaction stream not held there
-        is taken as new (its version 1 decides if it was not); careful reads everything.
+        is taken as new (its version 1 decides if it was not); from_store reads everything.
         """
-        reads = Reads(self, careful)
-        uow = UnitOfWork(reads, self.clock())
+        source = Source(self, from_store)
+        uow = UnitOfWork(source, self.clock())
         with store_errors(forget=lambda: self.hot.forget(uow.seen())):
             answers = [handlers.execute(uow, cmd) for cmd in commands]
             changed = uow.changed()
             written = {a.id for a in changed}
-            self._verify(reads.assumed, written)
+            self._verify(source.assumed, written)
             self._save(changed)
         # Hold what was written or read from the store; what memory gave back is held already.
-        self.hot.keep(a for a in uow.aggregates() if a.id in written or a.id not in reads.held)
+        self.hot.keep(a for a in uow.aggregates() if a.id in written or a.id not in source.held)
         return answers
 
     def load(self, aggregate_id: UUID, kind: type[Aggregate]) -> Aggregate | None:
@@ -102,7 +93,7 @@ class Ledger(Application[UUID]):
 
     def player(self, user_id: str) -> Player | None:
         """The wallet as committed, read from the store."""
-        return UnitOfWork(Reads(self, careful=True), self.clock()).player(user_id)
+        return UnitOfWork(Source(self, from_store=True), self.clock()).player(user_id)
 
     def ping(self) -> None:
         """Raise StoreUnavailableError unless the store answers a query."""
@@ -123,42 +114,33 @@ class Ledger(Application[UUID]):
     def _save(self, aggregates: list[Aggregate]) -> None:
         # Application.save() without its runtime Protocol checks (costly per aggregate),
         # taking snapshots from memory (the state being saved) instead of reading back.
-        processing: ProcessingEvent[UUID] = ProcessingEvent()
-        for aggregate in aggregates:
-            processing.events.extend(aggregate.collect_events())
-            processing.aggregates[aggregate.id] = aggregate
-        snapshots = self._snapshots_due(processing)
-        if getattr(self.recorder, "stores_snapshots", False):  # in the same transaction
-            stored = [self.mapper.to_stored_event(s) for s in snapshots]
-            self.events.put(processing.events, snapshots=stored)
-        else:
-            self._record(processing)
-            if snapshots and self.snapshots is not None:
-                self.snapshots.put(snapshots)
-
-    def _snapshots_due(self, processing: ProcessingEvent[UUID]) -> list[Any]:
-        due = {
-            e.originator_id
-            for e in processing.events
-            if e.originator_version % SNAPSHOT_INTERVAL == 0
-        }
-        return [
-            Player.Snapshot.take(aggregate)
-            for aggregate_id, aggregate in processing.aggregates.items()
-            if aggregate_id in due and isinstance(aggregate, Player)
-        ]
+        events = [e for a in aggregates for e in a.collect_events()]
+        snapshots = _snapshots_due(aggregates, events)
+        if isinstance(self.recorder, AppendsSnapshots):  # in the same transaction
+            to_stored = self.mapper.to_stored_event
+            self.recorder.append([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
+            return
+        self.events.put(events)
+        if snapshots and self.snapshots is not None:
+            self.snapshots.put(snapshots)
 
 
-class Reads:
+def _snapshots_due(aggregates: list[Aggregate], events: list[Any]) -> list[Any]:
+    due = {e.originator_id for e in events if e.originator_version % SNAPSHOT_INTERVAL == 0}
+    return [Player.Snapshot.take(a) for a in aggregates if a.id in due and isinstance(a, Player)]
+
+
+class Source:
     """Where one unit of work's aggregates come from, and what it took on trust."""
 
-    def __init__(self, ledger: Ledger, careful: bool) -> None:
-        self.ledger, self.careful = ledger, careful
+    def __init__(self, ledger: Ledger, from_store: bool) -> None:
+        self.ledger, self.from_store = ledger, from_store
         self.assumed: dict[UUID, int] = {}  # stream -> version taken without reading
         self.held: set[UUID] = set()  # streams memory gave back
 
     def load(self, aggregate_id: UUID, kind: type[Aggregate]) -> Aggregate | None:
-        if not self.careful:
+        """From memory when allowed and held; else from the store."""
+        if not self.from_store:
             held = self.ledger.hot.get(aggregate_id)
             if held is not None:
                 self.held.add(aggregate_id)
@@ -171,16 +153,3 @@ class Reads:
                 self.assumed[aggregate_id] = 0
                 return None
         return self.ledger.load(aggregate_id, kind)
-
-
-@contextmanager
-def store_errors(forget: Callable[[], Any] = lambda: None) -> Iterator[None]:
-    """Translate the library's persistence errors into the two the writer acts on."""
-    try:
-        yield
-    except IntegrityError as error:
-        forget()
-        raise ConflictError(str(error)) from error
-    except PersistenceError as error:
-        forget()
-        raise StoreUnavailableError(str(error)) from error

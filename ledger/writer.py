@@ -17,10 +17,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 
+from adapters.failures import ConflictError, StoreUnavailableError
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command
-from ledger.application import ConflictError, Ledger, StoreUnavailableError
+from ledger.application import Ledger
 
 INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
 Pending = tuple[Command, "asyncio.Future[Answer]"]
@@ -55,14 +56,14 @@ def commit(
     """
     deadline = time.monotonic() + policy.deadline_s
     conflicts = 0
-    careful = False
+    from_store = False
     while True:
         try:
-            answers = ledger.execute(commands, careful=careful)
+            answers = ledger.execute(commands, from_store=from_store)
         except ConflictError:
             stats.conflicts += 1
-            if not careful:
-                careful = True
+            if not from_store:
+                from_store = True
                 continue
             if len(commands) > 1:
                 return [a for c in commands for a in commit(ledger, [c], policy, stats)]
@@ -71,7 +72,7 @@ def commit(
                 return [INTERNAL]
         except StoreUnavailableError:
             stats.store_errors += 1
-            careful = True
+            from_store = True
             if time.monotonic() + policy.backoff_s >= deadline:
                 return [INTERNAL] * len(commands)
             time.sleep(policy.backoff_s)

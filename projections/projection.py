@@ -11,6 +11,7 @@ from domain.cashier import CashierTransaction
 from domain.commands import Action
 from domain.player import Player
 from domain.transaction import Arrival, OperatorTransaction, Status
+from projections.schema import TRANSACTIONS
 from projections.views import LedgerViews
 
 _ARRIVAL_TEXT = ("action", "user_id", "currency", "status", "error", "rollback_of")
@@ -110,11 +111,7 @@ class LedgerProjection(Projection[Any]):
 
 
 def _entry(source: str, external_id: str, event: Any, tracking: Tracking) -> dict[str, Any]:
-    empty = dict.fromkeys(
-        ("action", "user_id", "currency", "amount", "error", "balance_after", "rollback_of",
-         "rolled_back_by", "reversed_user_id", "reversed_currency", "reversed_amount")
-    )  # fmt: skip
-    return empty | {
+    return dict.fromkeys(TRANSACTIONS.nullable) | {
         "source": source,
         "external_id": external_id,
         "client_transaction_id": str(event.originator_id),

@@ -6,20 +6,21 @@ from typing import Any
 
 from adapters.sql import Database
 from domain.money import ZERO
+from projections.schema import DAILY, DAILY_COUNTS, DAILY_SUMS, TRANSACTIONS
 
-_NOT_SUMS = ("day", "currency", "bets", "results", "rollbacks")
-ENTRY = (
-    "source, external_id, client_transaction_id, action, user_id, currency, amount, status, "
-    "error, balance_after, rollback_of, rolled_back_by, reversed_user_id, reversed_currency, "
-    "reversed_amount, position, recorded_at, updated_position"
-)
+_ENTRY = ", ".join(TRANSACTIONS.names)
+# A daily report row: the stored sums and counts, GGR and the day's closing link.
+REPORT_COLUMNS = (
+    "day", "currency", *DAILY_SUMS[:4], "ggr", *DAILY_SUMS[4:], *DAILY_COUNTS, "closing_link"
+)  # fmt: skip
 
 
 def transaction_entry(database: Database, any_id: str) -> dict[str, Any] | None:
     """One entry by OPERATOR id (first) or CLIENT id, as the auditor reads it."""
     rows = database.query(
-        f"SELECT {ENTRY} FROM rm_transactions WHERE (source = 'operator' AND external_id = %s) "
-        "OR client_transaction_id = %s ORDER BY source DESC",
+        f"SELECT {_ENTRY} FROM {TRANSACTIONS.name} "
+        "WHERE (source = 'operator' AND external_id = %s) OR client_transaction_id = %s "
+        "ORDER BY source DESC",
         (any_id, any_id),
     )
     if not rows:
@@ -42,26 +43,22 @@ def daily_totals(
     where = "day >= %s AND day <= %s"
     if currency:
         where, params = where + " AND currency = %s", (*params, currency)
-    rows = database.query(f"SELECT * FROM rm_daily WHERE {where} ORDER BY day, currency", params)
+    rows = database.query(
+        f"SELECT * FROM {DAILY.name} WHERE {where} ORDER BY day, currency", params
+    )
     links = _closing_links(database, start, end)
     return [_report_row(dict(row), links.get(row["day"])) for row in rows]
 
 
 def _report_row(row: dict[str, Any], link: str | None) -> dict[str, Any]:
-    sums = {
-        k: Decimal(row[k])
-        for k in row
-        if k not in ("day", "currency", "bets", "results", "rollbacks")
-    }
+    sums = {k: Decimal(row[k]) for k in DAILY_SUMS}
     ggr = (sums["stakes"] - sums["stake_refunds"]) - (sums["payouts"] - sums["payout_reversals"])
     return {
         "day": row["day"],
         "currency": row["currency"],
         **{k: str(v) for k, v in sums.items()},
         "ggr": str(ggr),
-        "bets": int(row["bets"]),
-        "results": int(row["results"]),
-        "rollbacks": int(row["rollbacks"]),
+        **{k: int(row[k]) for k in DAILY_COUNTS},
         "closing_link": link,
     }
 

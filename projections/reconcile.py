@@ -3,16 +3,27 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Mapper
 from eventsourcing.utils import get_topic
 
 from adapters.event_log import EventLog
 from domain.money import ZERO
 from domain.player import Player
-from ledger.application import Ledger
 from projections.queries import nonzero, projected_balances
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
+
+
+class Aggregates(Protocol):
+    """Where the committed aggregates come from (the Ledger application is one)."""
+
+    mapper: Mapper[UUID]
+
+    def load(self, aggregate_id: UUID, kind: type[Aggregate]) -> Aggregate | None:
+        """The aggregate as recorded, or None."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class Mismatch:
         )
 
 
-def players(log: EventLog, ledger: Ledger) -> dict[str, str]:
+def players(log: EventLog, ledger: Aggregates) -> dict[str, str]:
     """Every player stream in the log, by stream id, with its user id."""
     found: dict[str, str] = {}
     after = 0
@@ -43,7 +54,7 @@ def players(log: EventLog, ledger: Ledger) -> dict[str, str]:
     return found
 
 
-def reconcile(ledger: Ledger, runner: ProjectionRunner) -> list[Mismatch]:
+def reconcile(ledger: Aggregates, runner: BatchRunner) -> list[Mismatch]:
     """Catch up, compare every player; a difference that survives a second catch-up counts."""
     runner.catch_up()
     suspects = _compare(ledger, runner)
@@ -53,7 +64,7 @@ def reconcile(ledger: Ledger, runner: ProjectionRunner) -> list[Mismatch]:
     return suspects
 
 
-def _compare(ledger: Ledger, runner: ProjectionRunner) -> list[Mismatch]:
+def _compare(ledger: Aggregates, runner: BatchRunner) -> list[Mismatch]:
     shown_by_player: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for (stream_id, currency), balance in projected_balances(runner.database).items():
         shown_by_player[stream_id][currency] = balance

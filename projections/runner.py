@@ -1,35 +1,46 @@
 """Following the log: each batch of events, its view changes and the tracking position are
 committed in one transaction, so a runner killed anywhere resumes without counting twice."""
 
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, Tracking
 
 from adapters.event_log import EventLog
 from adapters.sql import Database
-from ledger.application import Ledger
 from projections import chain
 from projections.projection import LedgerProjection, day
+from projections.read_models import NAME, ReadModels
 from projections.schema import TRACKING, create_tables, empty_views
 from projections.views import LedgerViews
 
-NAME = "ledger"
+_TRACKING = TRACKING.name
 
 
-class ProjectionRunner:
-    """Applies the log to the read models, a batch at a time, from the tracked position."""
+class BatchRunner:
+    """Applies the log to the read models, a batch at a time, from the tracked position.
 
-    def __init__(self, ledger: Ledger, batch_size: int = 1000) -> None:
-        self.database = Database.of(ledger.recorder)
+    The library's ProjectionRunner commits once per event and has no SQLite subscription;
+    this one commits a batch of events with its tracking position in one transaction.
+    """
+
+    def __init__(self, database: Database, mapper: Mapper[UUID], batch_size: int = 1000) -> None:
+        self.database = database
         self.log = EventLog(self.database)
-        self.mapper = ledger.mapper
+        self.mapper = mapper
+        self.read_models = ReadModels(database, mapper)
         self.batch_size = batch_size
         self.views = LedgerViews(self.database)
         self.projection = LedgerProjection(view=self.views)
         self._written: int | None = None  # the last position this runner committed
         create_tables(self.database)
+
+    @classmethod
+    def of(cls, application: Application[UUID], batch_size: int = 1000) -> "BatchRunner":
+        """The runner over an application's own event store."""
+        return cls(Database.of(application.recorder), application.mapper, batch_size)
 
     def run_once(self) -> int:
         """Process the next batch; how many events it held (0 when caught up)."""
@@ -70,27 +81,11 @@ class ProjectionRunner:
 
     def position(self) -> int:
         """The last position applied to the read models."""
-        rows = self.database.query(f"SELECT position FROM {TRACKING} WHERE name = %s", (NAME,))
-        return int(rows[0]["position"]) if rows else 0
+        return self.read_models.position()
 
     def lag(self) -> tuple[int, float]:
         """Events not yet applied, and the age in seconds of the oldest of them."""
-        position = self.position()
-        pending = self.log.page(position, 1)
-        if not pending:
-            return 0, 0.0
-        oldest = self.mapper.to_domain_event(pending[0])
-        age = (datetime.now(UTC) - oldest.timestamp).total_seconds()  # type: ignore[attr-defined]
-        return self.log.head() - position, max(age, 0.0)
-
-    def wait_for(self, position: int, timeout: float) -> bool:
-        """Block until the read models include a position, or the timeout passes."""
-        deadline = time.monotonic() + timeout
-        while self.position() < position:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.01)
-        return True
+        return self.read_models.lag()
 
     def reset(self) -> None:
         """Empty the read models and rewind tracking to the start of the log."""
@@ -105,20 +100,20 @@ class ProjectionRunner:
         sql = self.database.sql
         cursor.execute(
             sql(
-                f"INSERT INTO {TRACKING} (name, position, link) VALUES (%s, 0, %s) "
+                f"INSERT INTO {_TRACKING} (name, position, link) VALUES (%s, 0, %s) "
                 "ON CONFLICT (name) DO NOTHING"
             ),
             (NAME, chain.GENESIS),
         )
-        cursor.execute(sql(f"UPDATE {TRACKING} SET position = position WHERE name = %s"), (NAME,))
-        cursor.execute(sql(f"SELECT position, link FROM {TRACKING} WHERE name = %s"), (NAME,))
+        cursor.execute(sql(f"UPDATE {_TRACKING} SET position = position WHERE name = %s"), (NAME,))
+        cursor.execute(sql(f"SELECT position, link FROM {_TRACKING} WHERE name = %s"), (NAME,))
         row = cursor.fetchone()
         return int(row["position"]), str(row["link"])
 
     def _track(self, cursor: Any, position: int, link: str, moment: datetime | None) -> None:
         cursor.execute(
             self.database.sql(
-                f"UPDATE {TRACKING} SET position = %s, link = %s, event_time = %s WHERE name = %s"
+                f"UPDATE {_TRACKING} SET position = %s, link = %s, event_time = %s WHERE name = %s"
             ),
             (position, link, moment.isoformat() if moment else None, NAME),
         )

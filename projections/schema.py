@@ -1,50 +1,122 @@
-"""The read models' tables, in the ledger's own database, created if missing."""
+"""The read models' tables, declared once: every statement, row and report derives from here."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.sql import Database
 
-TRACKING = "rm_tracking"
-TABLES = ("rm_players", "rm_balances", "rm_transactions", "rm_daily", "rm_chain", TRACKING)
+TEXT, NUMBER = "TEXT", "BIGINT"  # exact decimals are stored as TEXT and read as Decimal
 
-DDL = (
-    """CREATE TABLE IF NOT EXISTS rm_players (
-        player_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, blocked INTEGER NOT NULL,
-        position BIGINT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS rm_balances (
-        player_id TEXT NOT NULL, currency TEXT NOT NULL, balance TEXT NOT NULL,
-        position BIGINT NOT NULL, PRIMARY KEY (player_id, currency))""",
-    """CREATE TABLE IF NOT EXISTS rm_transactions (
-        source TEXT NOT NULL, external_id TEXT NOT NULL, client_transaction_id TEXT NOT NULL,
-        action TEXT, user_id TEXT, currency TEXT, amount TEXT, status TEXT NOT NULL,
-        error TEXT, balance_after TEXT, rollback_of TEXT, rolled_back_by TEXT,
-        reversed_user_id TEXT, reversed_currency TEXT, reversed_amount TEXT,
-        position BIGINT NOT NULL, recorded_at TEXT NOT NULL, updated_position BIGINT NOT NULL,
-        PRIMARY KEY (client_transaction_id))""",
-    """CREATE UNIQUE INDEX IF NOT EXISTS rm_transactions_external
-        ON rm_transactions (source, external_id)""",
-    """CREATE TABLE IF NOT EXISTS rm_daily (
-        day TEXT NOT NULL, currency TEXT NOT NULL, stakes TEXT NOT NULL, payouts TEXT NOT NULL,
-        stake_refunds TEXT NOT NULL, payout_reversals TEXT NOT NULL, deposits TEXT NOT NULL,
-        withdrawals TEXT NOT NULL, bets BIGINT NOT NULL, results BIGINT NOT NULL,
-        rollbacks BIGINT NOT NULL, PRIMARY KEY (day, currency))""",
-    """CREATE TABLE IF NOT EXISTS rm_chain (
-        position BIGINT PRIMARY KEY, day TEXT NOT NULL, link TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS rm_chain_day ON rm_chain (day, position)",
-    """CREATE TABLE IF NOT EXISTS rm_tracking (
-        name TEXT PRIMARY KEY, position BIGINT NOT NULL, link TEXT NOT NULL, event_time TEXT)""",
+
+@dataclass(frozen=True)
+class Index:
+    """A secondary index of a table."""
+
+    name: str
+    columns: tuple[str, ...]
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One read-model table: its columns and their kinds, its key, which hold decimals."""
+
+    name: str
+    columns: dict[str, str]  # column -> TEXT or BIGINT
+    keys: tuple[str, ...]
+    decimals: frozenset[str] = frozenset()
+    nullable: frozenset[str] = frozenset()
+    indexes: tuple[Index, ...] = field(default=())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The columns in their declared order."""
+        return tuple(self.columns)
+
+    @property
+    def integers(self) -> frozenset[str]:
+        """Columns that hold whole numbers."""
+        return frozenset(c for c, kind in self.columns.items() if kind == NUMBER)
+
+    def ddl(self) -> list[str]:
+        """CREATE statements for the table and its indexes, idempotent."""
+        columns = ", ".join(
+            f"{c} {kind}{'' if c in self.nullable else ' NOT NULL'}"
+            for c, kind in self.columns.items()
+        )
+        key = ", ".join(self.keys)
+        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({key}))"]
+        for index in self.indexes:
+            unique = "UNIQUE " if index.unique else ""
+            statements.append(
+                f"CREATE {unique}INDEX IF NOT EXISTS {index.name} "
+                f"ON {self.name} ({', '.join(index.columns)})"
+            )
+        return statements
+
+
+DAILY_SUMS = ("stakes", "payouts", "stake_refunds", "payout_reversals", "deposits", "withdrawals")
+DAILY_COUNTS = ("bets", "results", "rollbacks")
+_T, _N = TEXT, NUMBER
+
+PLAYERS = Table(
+    "rm_players",
+    {"player_id": _T, "user_id": _T, "blocked": _N, "position": _N},
+    keys=("player_id",),
 )
+BALANCES = Table(
+    "rm_balances",
+    {"player_id": _T, "currency": _T, "balance": _T, "position": _N},
+    keys=("player_id", "currency"),
+    decimals=frozenset({"balance"}),
+)
+TRANSACTIONS = Table(
+    "rm_transactions",
+    {
+        "source": _T, "external_id": _T, "client_transaction_id": _T, "action": _T,
+        "user_id": _T, "currency": _T, "amount": _T, "status": _T, "error": _T,
+        "balance_after": _T, "rollback_of": _T, "rolled_back_by": _T,
+        "reversed_user_id": _T, "reversed_currency": _T, "reversed_amount": _T,
+        "position": _N, "recorded_at": _T, "updated_position": _N,
+    },
+    keys=("client_transaction_id",),
+    nullable=frozenset(
+        {"action", "user_id", "currency", "amount", "error", "balance_after", "rollback_of",
+         "rolled_back_by", "reversed_user_id", "reversed_currency", "reversed_amount"}
+    ),
+    indexes=(Index("rm_transactions_external", ("source", "external_id"), unique=True),),
+)  # fmt: skip
+DAILY = Table(
+    "rm_daily",
+    {"day": _T, "currency": _T} | dict.fromkeys(DAILY_SUMS, _T) | dict.fromkeys(DAILY_COUNTS, _N),
+    keys=("day", "currency"),
+    decimals=frozenset(DAILY_SUMS),
+)
+CHAIN = Table(
+    "rm_chain",
+    {"position": _N, "day": _T, "link": _T},
+    keys=("position",),
+    indexes=(Index("rm_chain_day", ("day", "position")),),
+)
+TRACKING = Table(
+    "rm_tracking",
+    {"name": _T, "position": _N, "link": _T, "event_time": _T},
+    keys=("name",),
+    nullable=frozenset({"event_time"}),
+)
+VIEWS = (PLAYERS, BALANCES, TRANSACTIONS, DAILY, CHAIN)
+TABLES = (*VIEWS, TRACKING)
 
 
 def create_tables(database: Database) -> None:
     """Every read-model table and index, idempotently."""
     with database.transaction() as cursor:
-        for statement in DDL:
-            cursor.execute(statement)
+        for table in TABLES:
+            for statement in table.ddl():
+                cursor.execute(statement)
 
 
 def empty_views(cursor: Any) -> None:
     """Remove every read-model row but the tracking (inside the caller's transaction)."""
-    for table in TABLES:
-        if table != TRACKING:
-            cursor.execute(f"DELETE FROM {table}")
+    for table in VIEWS:
+        cursor.execute(f"DELETE FROM {table.name}")

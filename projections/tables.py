@@ -11,25 +11,19 @@ from decimal import Decimal
 from typing import Any
 
 from adapters.sql import Database
+from projections.schema import Table
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
 ROWS_KEPT = 20_000
-INTEGERS = frozenset({"blocked", "position", "updated_position", "bets", "results", "rollbacks"})
 
 
 class BatchTable:
     """One read-model table: a cache of rows, the ones the batch changed, and how to write."""
 
-    def __init__(
-        self,
-        name: str,
-        keys: tuple[str, ...],
-        columns: tuple[str, ...],
-        decimals: frozenset[str] = frozenset(),
-        new_row: Callable[[Key], Row] | None = None,
-    ) -> None:
-        self.name, self.keys, self.columns, self.decimals = name, keys, columns, decimals
+    def __init__(self, table: Table, new_row: Callable[[Key], Row] | None = None) -> None:
+        name, keys, columns = table.name, table.keys, table.names
+        self.keys, self.columns, self.decimals = keys, columns, table.decimals
         self._new_row = new_row
         self._rows: dict[Key, Row] = {}
         self._dirty: dict[Key, Row] = {}
@@ -40,7 +34,7 @@ class BatchTable:
             f"{k} = %s" for k in keys
         )
         # One fixed statement each: PostgreSQL takes a column of values per array.
-        arrays = ", ".join(f"%s::{'int8' if c in INTEGERS else 'text'}[]" for c in columns)
+        arrays = ", ".join(f"%s::{'int8' if c in table.integers else 'text'}[]" for c in columns)
         self._upsert_arrays = (
             f"INSERT INTO {name} ({names}) SELECT * FROM unnest({arrays}) {conflict}"
         )

@@ -4,17 +4,18 @@ from decimal import Decimal
 from typing import Any
 
 from adapters.sql import Database
+from domain.errors import LedgerError
 from domain.money import ZERO
+from projections.schema import (
+    BALANCES,
+    CHAIN,
+    DAILY,
+    DAILY_COUNTS,
+    DAILY_SUMS,
+    PLAYERS,
+    TRANSACTIONS,
+)
 from projections.tables import BatchTable, Key, Row
-
-_DAILY_SUMS = ("stakes", "payouts", "stake_refunds", "payout_reversals", "deposits", "withdrawals")
-_DAILY_COUNTS = ("bets", "results", "rollbacks")
-TRANSACTION_COLUMNS = (
-    "source", "external_id", "client_transaction_id", "action", "user_id", "currency",
-    "amount", "status", "error", "balance_after", "rollback_of", "rolled_back_by",
-    "reversed_user_id", "reversed_currency", "reversed_amount", "position", "recorded_at",
-    "updated_position",
-)  # fmt: skip
 
 
 def _new_balance(key: Key) -> Row:
@@ -24,8 +25,8 @@ def _new_balance(key: Key) -> Row:
 def _new_day(key: Key) -> Row:
     return (
         {"day": key[0], "currency": key[1]}
-        | dict.fromkeys(_DAILY_SUMS, ZERO)
-        | dict.fromkeys(_DAILY_COUNTS, 0)
+        | dict.fromkeys(DAILY_SUMS, ZERO)
+        | dict.fromkeys(DAILY_COUNTS, 0)
     )
 
 
@@ -35,27 +36,11 @@ class LedgerViews:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.cursor: Any = None
-        self.players = BatchTable(
-            "rm_players", ("player_id",), ("player_id", "user_id", "blocked", "position")
-        )
-        self.balances = BatchTable(
-            "rm_balances",
-            ("player_id", "currency"),
-            ("player_id", "currency", "balance", "position"),
-            frozenset({"balance"}),
-            _new_balance,
-        )
-        self.transactions = BatchTable(
-            "rm_transactions", ("client_transaction_id",), TRANSACTION_COLUMNS
-        )
-        self.daily = BatchTable(
-            "rm_daily",
-            ("day", "currency"),
-            ("day", "currency", *_DAILY_SUMS, *_DAILY_COUNTS),
-            frozenset(_DAILY_SUMS),
-            _new_day,
-        )
-        self.chain = BatchTable("rm_chain", ("position",), ("position", "day", "link"))
+        self.players = BatchTable(PLAYERS)
+        self.balances = BatchTable(BALANCES, _new_balance)
+        self.transactions = BatchTable(TRANSACTIONS)
+        self.daily = BatchTable(DAILY, _new_day)
+        self.chain = BatchTable(CHAIN)
         self._tables = (self.players, self.balances, self.transactions, self.daily, self.chain)
 
     def begin(self, cursor: Any, *, keep: bool) -> None:
@@ -94,8 +79,7 @@ class LedgerViews:
 
     def update(self, client_transaction_id: str, position: int, **fields: Any) -> None:
         """Later facts about an entry (a late arrival, a rollback naming it)."""
-        row = self.transactions.row(self.database, self.cursor, (client_transaction_id,))
-        assert row is not None, f"no index entry for {client_transaction_id}"
+        row = self._row(self.transactions, (client_transaction_id,))
         row.update(fields, updated_position=position)
 
     def link(self, position: int, day: str, link: str) -> None:
@@ -109,5 +93,6 @@ class LedgerViews:
 
     def _row(self, table: BatchTable, key: Key) -> Row:
         row = table.row(self.database, self.cursor, key)
-        assert row is not None
+        if row is None:  # an event about an entry the index never saw: the log is not whole
+            raise LedgerError(f"{table.name} has no row {key} for an event that needs one")
         return row

@@ -5,7 +5,7 @@ import threading
 
 import structlog
 
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 
 log = structlog.get_logger("projections")
 
@@ -13,9 +13,7 @@ log = structlog.get_logger("projections")
 class ProjectionWorker:
     """Runs batches until caught up, then sleeps until woken or the poll interval passes."""
 
-    def __init__(
-        self, runner: ProjectionRunner, poll_s: float = 0.2, settle_s: float = 0.25
-    ) -> None:
+    def __init__(self, runner: BatchRunner, poll_s: float = 0.2, settle_s: float = 0.25) -> None:
         self.runner = runner
         self._poll_s = poll_s
         self._settle_s = settle_s

@@ -7,12 +7,11 @@ The secret comes from --secret, else IGPX_SECURITY_HASH (environment or .env).
 """
 
 import argparse
-import os
 import sys
 import urllib.request
 
-from dotenv import load_dotenv
-
+from scripts.dev import DEV_DEFAULTS
+from scripts.opening import settings_or_exit
 from scripts.signed import callback_url, signed_body
 
 
@@ -35,13 +34,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     """Sign, post, print the status and the JSON answer."""
-    load_dotenv(".env", override=False)
     args = parse(argv)
-    secret = args.secret or os.environ.get("IGPX_SECURITY_HASH", "dev-security-hash")
-    base = (
-        args.url or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8080')}"
-    )
-    path = args.callback_path or os.environ.get("CALLBACK_PATH", "/api/payment/webhook/igpx")
+    settings = settings_or_exit("callback")
+    secret = args.secret or settings.security_hash or DEV_DEFAULTS["IGPX_SECURITY_HASH"]
+    base = args.url or f"http://{settings.host}:{settings.port}"
+    path = args.callback_path or settings.callback_path
     fields = {"transaction_id": args.id, "action": args.action, "user_id": args.user}
     if args.target:
         fields["rollback_transaction_id"] = args.target

@@ -7,9 +7,8 @@ to paste; then it becomes `python -m service` with that environment.
 import os
 import sys
 
-from dotenv import load_dotenv
-
 from scripts.signed import callback_url, curl, signed_body
+from service.settings import environment_with, with_defaults
 
 DEV_DEFAULTS = {
     "DATABASE_URL": "sqlite:///var/ledger.sqlite3",
@@ -18,6 +17,7 @@ DEV_DEFAULTS = {
     "HOST": "127.0.0.1",
     "PORT": "8080",
     "CALLBACK_PATH": "/api/payment/webhook/igpx",
+    "LEDGER_DEV": "1",  # the dev configuration: short dev secrets are allowed
 }
 EXAMPLE = {
     "transaction_id": "demo-result-1",
@@ -49,20 +49,14 @@ def banner(env: dict[str, str]) -> str:
     )
 
 
-def dev_env() -> dict[str, str]:
-    """The process environment (and .env) over the dev defaults."""
-    load_dotenv(".env", override=False)
-    return {**DEV_DEFAULTS, **{k: v for k, v in os.environ.items() if k in DEV_DEFAULTS}}
-
-
 def main() -> None:
     """Print the banner, then exec the service with the dev environment."""
-    env = dev_env()
+    env = with_defaults(DEV_DEFAULTS)
     print(banner(env), flush=True)
     if "--print-only" in sys.argv:
         return
-    os.environ.update(env)
-    os.execv(sys.executable, [sys.executable, "-m", "service"])  # noqa: S606
+    argv = [sys.executable, "-m", "service"]
+    os.execve(sys.executable, argv, environment_with(env))  # noqa: S606
 
 
 if __name__ == "__main__":

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from adapters.store import ledger_from_env
+from ledger.application import Ledger
 from projections.reconcile import reconcile
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 from projections.verify import verify
+from scripts.opening import opened_ledger
 
 
-def rebuild(runner: ProjectionRunner) -> None:
+def rebuild(runner: BatchRunner) -> None:
     """Empty, then rebuild from the start with a progress bar."""
     runner.reset()
     started = time.monotonic()
@@ -35,17 +36,16 @@ def rebuild(runner: ProjectionRunner) -> None:
     print(f"rebuilt {bar.n} events in {elapsed:.1f}s ({bar.n / max(elapsed, 1e-9):,.0f} events/s)")
 
 
-def check(ledger_runner: tuple[object, ProjectionRunner]) -> int:
+def check(ledger: Ledger, runner: BatchRunner) -> int:
     """Print every mismatch; 1 if there is any."""
-    ledger, runner = ledger_runner
-    mismatches = reconcile(ledger, runner)  # type: ignore[arg-type]
+    mismatches = reconcile(ledger, runner)
     for mismatch in mismatches:
         print(f"MISMATCH {mismatch}")
     print(f"reconciled at position {runner.position()}: {len(mismatches)} mismatches")
     return 1 if mismatches else 0
 
 
-def check_chain(runner: ProjectionRunner, anchors_file: Path | None) -> int:
+def check_chain(runner: BatchRunner, anchors_file: Path | None) -> int:
     """Recompute the chain; name the first position that no longer matches."""
     anchors = None
     if anchors_file:
@@ -71,17 +71,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--verify", action="store_true", help="verify the hash chain")
     parser.add_argument("--anchors", type=Path, help="daily report CSV with closing links")
     args = parser.parse_args(argv)
-    ledger = ledger_from_env()
-    try:
-        runner = ProjectionRunner(ledger)
+    with opened_ledger("replay") as (ledger, runner):
         if args.verify:
             runner.catch_up()
             return check_chain(runner, args.anchors)
         if not args.check:
             rebuild(runner)
-        return check((ledger, runner))
-    finally:
-        ledger.close()
+        return check(ledger, runner)
 
 
 if __name__ == "__main__":

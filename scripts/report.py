@@ -10,14 +10,8 @@ from datetime import date
 
 import orjson
 
-from adapters.store import ledger_from_env
-from projections.queries import daily_totals
-from projections.runner import ProjectionRunner
-
-COLUMNS = (
-    "day", "currency", "stakes", "payouts", "stake_refunds", "payout_reversals", "ggr",
-    "deposits", "withdrawals", "bets", "results", "rollbacks", "closing_link",
-)  # fmt: skip
+from projections.queries import REPORT_COLUMNS, daily_totals
+from scripts.opening import opened_ledger
 
 
 def main(argv: list[str]) -> int:
@@ -31,17 +25,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--currency")
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
     args = parser.parse_args(argv)
-    ledger = ledger_from_env()
-    try:
-        runner = ProjectionRunner(ledger)
+    with opened_ledger("report") as (_, runner):
         runner.catch_up()
         rows = daily_totals(runner.database, args.start, args.end, args.currency)
-    finally:
-        ledger.close()
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(sys.stdout, fieldnames=REPORT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     return 0

@@ -1,17 +1,16 @@
 """python -m service: read the environment (and .env), then serve until stopped."""
 
 import gc
-import os
 import sys
 
 import uvloop
 from aiohttp import web
-from dotenv import load_dotenv
 
 from adapters.logsetup import configure, log
 from adapters.store import redacted
+from domain.errors import SettingsError
 from service.app import create_app
-from service.settings import Config, ConfigError
+from service.settings import Settings, from_environment
 
 # An idle (or half-sent) connection is closed after this long; clients simply reconnect.
 KEEPALIVE_S = 5.0
@@ -19,15 +18,15 @@ KEEPALIVE_S = 5.0
 
 def main() -> int:
     """Start, or print one line saying which variable stops the start and why."""
-    load_dotenv(".env", override=False)
     try:
-        config = Config.from_env(os.environ)
-    except ConfigError as error:
-        print(f"service: {error}", file=sys.stderr)
+        config = from_environment()
+        app = create_app(config)
+    except SettingsError as error:
+        print(f"service: {error.message}", file=sys.stderr)
         return 2
     configure(config.log_level)
     web.run_app(
-        create_app(config),
+        app,
         host=config.host,
         port=config.port,
         access_log=None,
@@ -38,7 +37,7 @@ def main() -> int:
     return 0
 
 
-def _started(config: Config) -> None:
+def _started(config: Settings) -> None:
     """Once the port is bound: settle the heap, then say where it listens (no secrets)."""
     # Everything imported and built so far lives as long as the process: keep it out of
     # the cyclic collector's full passes (they were the latency tail under load).

@@ -1,59 +1,76 @@
-"""The composition root: create_app(config) wires the store, the writer and the routes."""
+"""The composition root: create_app(settings) wires the store, the writer and the routes."""
 
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from adapters.event_log import EventLog
-from adapters.store import open_ledger
+from domain.errors import SettingsError
+from ledger.bootstrap import open_ledger
 from ledger.writer import Writer
-from projections.history import History
-from projections.runner import ProjectionRunner
-from service import callbacks, metrics, ops
+from projections.read_models import ReadModels
+from projections.runner import BatchRunner
+from service import callbacks, ops
 from service.api import audit, openapi, reports, wallets
 from service.api.auth import require_token
+from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
 from service.follower import follow
-from service.keys import CONFIG, HISTORY, LEDGER, PROJECTION, READS, WRITER
-from service.settings import Config
+from service.keys import LEDGER, METRICS, READ_MODELS, READ_POOL, SETTINGS, WRITER
+from service.settings import Settings
+from service.telemetry import Metrics
 
 
-def create_app(config: Config) -> web.Application:
+def create_app(settings: Settings) -> web.Application:
     """The whole service as an aiohttp application; nothing starts until it runs."""
+    callback_paths = callbacks.paths(settings.callback_path).values()
     app = web.Application(
-        middlewares=[require_token(config.admin_token, config.callback_path), wallets.api_errors]
+        middlewares=[require_token(settings.admin_token, callback_paths), api_errors]
     )
-    app[CONFIG] = config
-    metrics.setup(app)
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_ledger)
-    callbacks.add_routes(app, config.callback_path)
-    for module in (wallets, audit, reports, ops, openapi, metrics):
+    for module in (wallets, audit, reports, ops, openapi):
         app.router.add_routes(module.routes)
     setup_sessions(app)
+    refuse_overlaps(app, settings.callback_path)
+    callbacks.add_routes(app, settings.callback_path)
     return app
+
+
+def refuse_overlaps(app: web.Application, callback_path: str) -> None:
+    """CALLBACK_PATH may neither shadow nor be shadowed by any other route."""
+    ours = _segments(callback_path)
+    for resource in app.router.resources():
+        other = _segments(resource.canonical)
+        if all(a == b or "{" in a + b for a, b in zip(ours, other, strict=False)):
+            raise SettingsError(f"CALLBACK_PATH overlaps the route {resource.canonical}")
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/")
 
 
 async def _ledger(app: web.Application) -> AsyncIterator[None]:
     """Open the store, the read models and the writer; close them after the last request."""
-    config = app[CONFIG]
-    ledger = open_ledger(config.store)
-    runner = ProjectionRunner(ledger)
-    async with follow(config, runner) as committed:
+    settings = app[SETTINGS]
+    ledger = open_ledger(settings.store)
+    runner = BatchRunner.of(ledger)
+    async with follow(settings, runner) as committed:
         app[LEDGER] = ledger
-        app[PROJECTION] = runner
-        app[HISTORY] = History(EventLog(runner.database), ledger.mapper)
-        app[READS] = ThreadPoolExecutor(4, thread_name_prefix="read")
-        writes = ThreadPoolExecutor(config.write_lanes, thread_name_prefix="write")
-        app[WRITER] = Writer(
+        app[READ_MODELS] = read_models = ReadModels(runner.database, ledger.mapper)
+        app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
+        writes = ThreadPoolExecutor(settings.write_lanes, thread_name_prefix="write")
+        app[WRITER] = writer = Writer(
             ledger,
             writes,
-            lanes=config.write_lanes,
-            batch_max=config.write_batch_max,
+            lanes=settings.write_lanes,
+            batch_max=settings.write_batch_max,
             on_commit=committed,
         )
+        app[METRICS].watch_store(lambda: writer.stats, read_models.lag)
         yield
-        await app[WRITER].close()
+        await writer.close()
         writes.shutdown(wait=True)
-        app[READS].shutdown(wait=True)
+        app[READ_POOL].shutdown(wait=True)
     ledger.close()

@@ -1,19 +1,27 @@
-"""Request bodies read whole, but never more than 64 KiB and never for more than seconds."""
+"""Request bodies read whole, but never more than 64 KiB, never for more than seconds, and
+never decoded: a Content-Encoding other than identity is refused before anything is read,
+so a signature always covers the bytes as sent."""
 
 import asyncio
 
 from aiohttp import web
 
-from domain.codes import InvalidRequestError
+from domain.errors import InvalidRequestError
 
 MAX_BODY = 64 * 1024
 BODY_TIMEOUT_S = 5.0
 
 
-async def read_capped(request: web.Request, limit: int = MAX_BODY) -> bytes | None:
-    """The whole body, or None once it is known to exceed the limit or to be stalled."""
+async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes:
+    """The whole body as sent; INVALID_REQUEST when encoded, too large or stalled."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise InvalidRequestError("Content-Encoding must be identity: bodies are signed as sent")
+    too_large = InvalidRequestError(
+        f"the body must be at most {limit} bytes and arrive within {BODY_TIMEOUT_S:g} s"
+    )
     if (request.content_length or 0) > limit:
-        return None
+        raise too_large
     chunks: list[bytes] = []
     size = 0
     try:
@@ -22,17 +30,7 @@ async def read_capped(request: web.Request, limit: int = MAX_BODY) -> bytes | No
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > limit:
-                    return None
+                    raise too_large
     except TimeoutError:
-        return None
+        raise too_large from None
     return b"".join(chunks)
-
-
-async def read_body(request: web.Request) -> bytes:
-    """An API body, capped and time-bounded like a callback's; else INVALID_REQUEST."""
-    body = await read_capped(request)
-    if body is None:
-        raise InvalidRequestError(
-            f"the body must be at most {MAX_BODY} bytes and arrive within {BODY_TIMEOUT_S:g} s"
-        )
-    return body

@@ -7,18 +7,22 @@ from aiohttp import web
 
 from adapters.logsetup import log
 from domain.answers import Answer
-from domain.codes import Code, LedgerError
+from domain.codes import WIRE_CODES, Code
 from domain.commands import Command, OperatorCommand
-from service.bodies import read_capped
-from service.keys import CONFIG, WRITER
-from service.metrics import METRICS
+from domain.errors import LedgerError
+from service.bodies import read_body
+from service.keys import METRICS, SETTINGS, WRITER
 from service.parsing import parse_callback
 from service.responses import callback_payload, json_response
 from service.signature import verify
 
 
 async def answer(request: web.Request, cmd_or_code: Command | Code) -> Answer:
-    """Run a parsed command through the writer; a code refused before that is the answer."""
+    """Run a parsed command through the writer; a code refused before that is the answer.
+
+    The OPERATOR's one translation point: whatever goes wrong, the wire shows one of its
+    own codes, and anything unexpected is INTERNAL_ERROR (logged, never detailed).
+    """
     if isinstance(cmd_or_code, Code):
         return Answer.declined(cmd_or_code)
     try:
@@ -28,18 +32,16 @@ async def answer(request: web.Request, cmd_or_code: Command | Code) -> Answer:
         return Answer.declined(Code.INTERNAL_ERROR)
 
 
-async def intake(request: web.Request, route: str) -> Command | Code:
-    """Body cap, then signature, then parse: the contract's order of codes."""
-    config = request.app[CONFIG]
-    body = await read_capped(request)
-    if body is None:
-        return Code.INVALID_REQUEST
-    if not verify(request.headers, body, config.security_hash.encode()):
-        return Code.INVALID_SIGNATURE
+async def read_command(request: web.Request, route: str) -> Command | Code:
+    """Body (size, encoding), then signature, then parse: the contract's order of codes."""
+    settings = request.app[SETTINGS]
     try:
-        return parse_callback(body, route, config.currencies)
-    except LedgerError as error:
-        return error.code
+        body = await read_body(request)
+        if not verify(request.headers, body, settings.security_hash.encode()):
+            return Code.INVALID_SIGNATURE
+        return parse_callback(body, route, settings.currencies)
+    except LedgerError as error:  # refused before the rules: the wire shows its own codes
+        return Code(error.code) if error.code in WIRE_CODES else Code.INVALID_REQUEST
 
 
 def handler(route: str) -> Any:
@@ -47,7 +49,7 @@ def handler(route: str) -> Any:
 
     async def handle(request: web.Request) -> web.Response:
         started = time.perf_counter()
-        cmd = await intake(request, route)
+        cmd = await read_command(request, route)
         result = await answer(request, cmd)
         _log(route, cmd, result, started)
         action = cmd.action.value if isinstance(cmd, OperatorCommand) else "refused"
@@ -78,7 +80,15 @@ def _log(route: str, cmd: Command | Code, result: Answer, started: float) -> Non
     )
 
 
-def add_routes(app: web.Application, path: str) -> None:
-    """The two callback routes under CALLBACK_PATH."""
-    app.router.add_post(f"{path}/transaction", handler("transaction"))
-    app.router.add_post(f"{path}/transaction-rollback", handler("transaction-rollback"))
+def paths(callback_path: str) -> dict[str, str]:
+    """Each callback route's exact path, by the route name the parser knows."""
+    return {
+        "transaction": f"{callback_path}/transaction",
+        "transaction-rollback": f"{callback_path}/transaction-rollback",
+    }
+
+
+def add_routes(app: web.Application, callback_path: str) -> None:
+    """The callback routes under CALLBACK_PATH."""
+    for route, path in paths(callback_path).items():
+        app.router.add_post(path, handler(route))

@@ -17,24 +17,24 @@ import sys
 from collections.abc import AsyncIterator, Callable
 
 from adapters.logsetup import log
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 from projections.worker import ProjectionWorker
-from service.settings import Config
+from service.settings import Settings, child_environment
 
 RESTART_AFTER_S = 1.0
 
 
-def mode(config: Config) -> str:
+def mode(settings: Settings) -> str:
     """'process', 'thread' or 'off', from PROJECTIONS and the store."""
-    if config.projections != "auto":
-        return config.projections
-    return "process" if config.store.url.startswith("postgres") else "thread"
+    if settings.projections != "auto":
+        return settings.projections
+    return "process" if settings.store.postgres else "thread"
 
 
 @contextlib.asynccontextmanager
-async def follow(config: Config, runner: ProjectionRunner) -> AsyncIterator[Callable[[], None]]:
+async def follow(settings: Settings, runner: BatchRunner) -> AsyncIterator[Callable[[], None]]:
     """Run the projections while the server runs; yields what to call after each commit."""
-    chosen = mode(config)
+    chosen = mode(settings)
     if chosen == "thread":
         worker = ProjectionWorker(runner).start()
         try:
@@ -42,7 +42,7 @@ async def follow(config: Config, runner: ProjectionRunner) -> AsyncIterator[Call
         finally:
             worker.stop()
     elif chosen == "process":
-        supervisor = asyncio.create_task(_supervise(config))
+        supervisor = asyncio.create_task(_supervise(settings))
         try:
             yield lambda: None  # the child polls; it never lags more than a few tenths
         finally:
@@ -52,24 +52,20 @@ async def follow(config: Config, runner: ProjectionRunner) -> AsyncIterator[Call
         yield lambda: None
 
 
-async def _supervise(config: Config) -> None:
-    child = _start(config)
+async def _supervise(settings: Settings) -> None:
+    child = _start(settings)
     try:
         while True:
             await asyncio.sleep(RESTART_AFTER_S)
             if child.poll() is not None:
                 log.warning("projections_restarted", exit_code=child.returncode)
-                child = _start(config)
+                child = _start(settings)
     finally:
         await asyncio.to_thread(_stop, child)
 
 
-def _start(config: Config) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "DATABASE_URL": config.store.url,
-        "PROJECTIONS_PARENT_PID": str(os.getpid()),
-        "LOG_LEVEL": config.log_level,
-    }
+def _start(settings: Settings) -> subprocess.Popen[bytes]:
+    env = child_environment(settings, PROJECTIONS_PARENT_PID=str(os.getpid()))
     return subprocess.Popen([sys.executable, "-m", "projections"], env=env)
 
 

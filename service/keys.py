@@ -1,4 +1,4 @@
-"""The objects create_app() shares with handlers, each under a typed application key."""
+"""Every object create_app() shares with handlers, each under a typed application key."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -6,13 +6,15 @@ from aiohttp import web
 
 from ledger.application import Ledger
 from ledger.writer import Writer
-from projections.history import History
-from projections.runner import ProjectionRunner
-from service.settings import Config
+from projections.read_models import ReadModels
+from service.igpx.client import IgpxClient
+from service.settings import Settings
+from service.telemetry import Metrics
 
-CONFIG = web.AppKey("config", Config)
+SETTINGS = web.AppKey("settings", Settings)
 LEDGER = web.AppKey("ledger", Ledger)
 WRITER = web.AppKey("writer", Writer)
-READS = web.AppKey("reads", ThreadPoolExecutor)
-PROJECTION = web.AppKey("projection", ProjectionRunner)
-HISTORY = web.AppKey("history", History)
+READ_POOL = web.AppKey("read_pool", ThreadPoolExecutor)  # blocking store reads
+READ_MODELS = web.AppKey("read_models", ReadModels)
+METRICS = web.AppKey("metrics", Metrics)
+IGPX = web.AppKey("igpx", IgpxClient)  # present only when the OPERATOR API is configured

@@ -1,11 +1,13 @@
-"""Liveness and readiness for the on-call engineer and the orchestrator; no balances."""
+"""Liveness, readiness and metrics for the on-call engineer and the orchestrator; no balances."""
 
 import asyncio
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from ledger.application import StoreUnavailableError
-from service.keys import LEDGER, READS
+from adapters.failures import StoreUnavailableError
+from service.blocking import off_loop
+from service.keys import LEDGER, METRICS
 from service.responses import json_response
 
 routes = web.RouteTableDef()
@@ -21,10 +23,15 @@ async def healthz(_: web.Request) -> web.Response:
 @routes.get("/readyz")
 async def readyz(request: web.Request) -> web.Response:
     """The store answers a query within a few seconds."""
-    loop = asyncio.get_running_loop()
-    ping = loop.run_in_executor(request.app[READS], request.app[LEDGER].ping)
     try:
-        await asyncio.wait_for(ping, READY_TIMEOUT_S)
+        await asyncio.wait_for(off_loop(request, request.app[LEDGER].ping), READY_TIMEOUT_S)
     except (StoreUnavailableError, TimeoutError):
         return json_response({"status": "unavailable", "store": "down"}, status=503)
     return json_response({"status": "ready", "store": "up"})
+
+
+@routes.get("/metrics")
+async def scrape(request: web.Request) -> web.Response:
+    """Prometheus text exposition (the store part is read on the read pool)."""
+    body = await off_loop(request, generate_latest, request.app[METRICS].registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -6,9 +6,10 @@ from collections.abc import Collection
 from typing import Any
 
 import orjson
+from aiohttp import web
 
-from domain.codes import InvalidRequestError
 from domain.commands import Action, OperatorCommand
+from domain.errors import InvalidRequestError
 from domain.validation import operator_command
 
 MAX_ID_LENGTH = 256
@@ -68,6 +69,11 @@ def text(obj: dict[str, Any], name: str, *, limit: int = MAX_ID_LENGTH) -> str:
     except UnicodeEncodeError:
         raise InvalidRequestError(f"{name} is not valid Unicode") from None
     return value
+
+
+def path_text(request: web.Request, name: str) -> str:
+    """A path parameter held to the same rules as a body's id field."""
+    return text({name: request.match_info[name]}, name)
 
 
 def amount_text(obj: dict[str, Any], name: str = "amount") -> str:

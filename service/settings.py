@@ -1,15 +1,19 @@
-"""The service's configuration, read once from the environment into a frozen value."""
+"""The one settings object: typed, frozen, built once from the environment for every entry
+point (the server, the projections process, every script). Nothing else reads os.environ."""
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from dotenv import load_dotenv
+
 from adapters.store import DEFAULT_DATABASE_URL, DatabaseURLError, StoreSettings, library_env
+from domain.errors import SettingsError
 from domain.money import valid_currency_code
 
-
-class ConfigError(ValueError):
-    """A variable is missing or unusable; the message names it, never its value."""
+MIN_SECRET_LENGTH = 16
+DEFAULT_CALLBACK_PATH = "/api/payment/webhook/igpx"
 
 
 class Secret(str):
@@ -32,31 +36,40 @@ class OperatorApi:
 
 
 @dataclass(frozen=True)
-class Config:
-    """Everything the service needs, built by from_env() and passed to create_app()."""
+class Settings:
+    """Everything any entry point needs; from_env() reads it, nothing else does."""
 
     store: StoreSettings
-    security_hash: Secret
-    admin_token: Secret
+    security_hash: Secret = field(default=Secret(""))
+    admin_token: Secret = field(default=Secret(""))
     host: str = "127.0.0.1"
     port: int = 8080
     operator: OperatorApi | None = None
     currencies: frozenset[str] = frozenset({"USD", "EUR", "GBP"})
     languages: frozenset[str] = frozenset({"en", "es", "fr"})
-    callback_path: str = "/api/payment/webhook/igpx"
+    callback_path: str = DEFAULT_CALLBACK_PATH
     write_lanes: int = 2
     write_batch_max: int = 128
+    read_pool_size: int = 4
     log_level: str = "info"
     projections: str = "auto"
+    projection_batch_size: int = 1000
+    parent_pid: int | None = None  # set for the server's projections child
+    dev: bool = False
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "Config":
-        """Read and check every variable; the first problem raises ConfigError."""
+    def from_env(cls, env: Mapping[str, str], *, serving: bool = True) -> "Settings":
+        """Read and check every variable; the first problem raises SettingsError.
+
+        serving: the HTTP server's secrets are required (command-line tools need none).
+        """
+        dev = _flag(env, "LEDGER_DEV")
         lanes = _int(env, "WRITE_LANES", 2, low=1, high=64)
+        reads = _int(env, "READ_POOL_SIZE", 4, low=1, high=64)
         return cls(
-            store=_store(env, pool_size=lanes + 4),
-            security_hash=_secret(env, "IGPX_SECURITY_HASH"),
-            admin_token=_secret(env, "ADMIN_TOKEN"),
+            store=_store(env, pool_size=lanes + reads),
+            security_hash=_secret(env, "IGPX_SECURITY_HASH", required=serving, dev=dev),
+            admin_token=_secret(env, "ADMIN_TOKEN", required=serving, dev=dev),
             host=env.get("HOST", "127.0.0.1") or "127.0.0.1",
             port=_int(env, "PORT", 8080, low=0, high=65535),
             operator=_operator(env),
@@ -65,9 +78,42 @@ class Config:
             callback_path=_callback_path(env),
             write_lanes=lanes,
             write_batch_max=_int(env, "WRITE_BATCH_MAX", 128, low=1, high=1000),
+            read_pool_size=reads,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning")),
             projections=_choice(env, "PROJECTIONS", "auto", ("auto", "process", "thread", "off")),
+            projection_batch_size=_int(env, "PROJECTION_BATCH_SIZE", 1000, low=1, high=100_000),
+            parent_pid=_int(env, "PROJECTIONS_PARENT_PID", 0, low=0, high=2**31) or None,
+            dev=dev,
         )
+
+
+def from_environment(*, serving: bool = True) -> Settings:
+    """The process environment over a local .env file, read once at start-up."""
+    load_dotenv(".env", override=False)
+    return Settings.from_env(os.environ, serving=serving)
+
+
+def with_defaults(defaults: Mapping[str, str]) -> dict[str, str]:
+    """The process environment (and .env) over these defaults, for the variables they name."""
+    load_dotenv(".env", override=False)
+    return {**defaults, **{k: v for k, v in os.environ.items() if k in defaults}}
+
+
+def environment_with(variables: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment with these variables set, for a child process."""
+    return os.environ | dict(variables)
+
+
+def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment for a child process that must see the same store and log level."""
+    return environment_with(
+        {
+            "DATABASE_URL": settings.store.url,
+            "LOG_LEVEL": settings.log_level,
+            "PROJECTION_BATCH_SIZE": str(settings.projection_batch_size),
+            **extra,
+        }
+    )
 
 
 def _store(env: Mapping[str, str], pool_size: int) -> StoreSettings:
@@ -76,54 +122,60 @@ def _store(env: Mapping[str, str], pool_size: int) -> StoreSettings:
     try:
         library_env(settings)
     except DatabaseURLError as error:
-        raise ConfigError(f"DATABASE_URL: {error}") from None
+        raise SettingsError(f"DATABASE_URL: {error.message}") from None
     return settings
 
 
-def _secret(env: Mapping[str, str], name: str) -> Secret:
+def _secret(env: Mapping[str, str], name: str, *, required: bool, dev: bool) -> Secret:
     value = env.get(name, "")
-    if not value:
-        raise ConfigError(f"{name} is not set: the service refuses to start without it")
+    if not value and required:
+        raise SettingsError(f"{name} is not set: the service refuses to start without it")
+    if value and len(value) < MIN_SECRET_LENGTH and not dev:
+        raise SettingsError(f"{name} must have at least {MIN_SECRET_LENGTH} characters")
     return Secret(value)
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").lower() in ("1", "true", "yes")
+
+
 def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
-    raw = env.get(name, "")
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number") from None
+    raw = env.get(name, "").strip()
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        raise SettingsError(f"{name} must be a whole number")
+    value = int(raw) if raw else default
     if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}")
+        raise SettingsError(f"{name} must be between {low} and {high}")
     return value
 
 
 def _list(env: Mapping[str, str], name: str, default: str) -> frozenset[str]:
     items = frozenset(i.strip() for i in env.get(name, default).split(",") if i.strip())
     if not items:
-        raise ConfigError(f"{name} must list at least one value")
+        raise SettingsError(f"{name} must list at least one value")
     return items
 
 
 def _currencies(env: Mapping[str, str]) -> frozenset[str]:
     codes = _list(env, "CURRENCIES", "USD,EUR,GBP")
-    bad = sorted(c for c in codes if not valid_currency_code(c))
-    if bad:
-        raise ConfigError(f"CURRENCIES must be upper-case 3-letter codes, not {bad}")
+    if not all(valid_currency_code(c) for c in codes):
+        raise SettingsError("CURRENCIES must be upper-case 3-letter codes")
     return codes
 
 
 def _callback_path(env: Mapping[str, str]) -> str:
-    path = env.get("CALLBACK_PATH", "/api/payment/webhook/igpx").rstrip("/")
-    if not path.startswith("/") or "//" in path or " " in path:
-        raise ConfigError("CALLBACK_PATH must be an absolute path like /api/payment/webhook/igpx")
+    path = env.get("CALLBACK_PATH", DEFAULT_CALLBACK_PATH).rstrip("/")
+    if not path.startswith("/") or "//" in path or not path.isascii() or not path.isprintable():
+        raise SettingsError(f"CALLBACK_PATH must be an absolute path like {DEFAULT_CALLBACK_PATH}")
+    if " " in path or any(c in path for c in "{}?#%"):
+        raise SettingsError("CALLBACK_PATH must be a plain path: no spaces, {}, ?, # or %")
     return path
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, options: tuple[str, ...]) -> str:
     value = env.get(name, default).lower()
     if value not in options:
-        raise ConfigError(f"{name} must be one of {', '.join(options)}")
+        raise SettingsError(f"{name} must be one of {', '.join(options)}")
     return value
 
 
@@ -134,8 +186,9 @@ def _operator(env: Mapping[str, str]) -> OperatorApi | None:
         return None
     missing = [n for n, v in zip(names, values, strict=True) if not v]
     if missing:
-        raise ConfigError(f"{', '.join(missing)} must be set with the other IGPX_ variables")
+        raise SettingsError(f"{', '.join(missing)} must be set with the other IGPX_ variables")
     url = values[0].rstrip("/")
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        raise ConfigError("IGPX_API_URL must be an http:// or https:// URL")
+        raise SettingsError("IGPX_API_URL must be an http:// or https:// URL")
+    # The OPERATOR issues these credentials: their length is not ours to judge.
     return OperatorApi(url, values[1].strip("/"), Secret(values[2]), Secret(values[3]))

@@ -2,11 +2,12 @@
 
 from aiohttp import web
 
-from projections.queries import transaction_entry
-from service.api.reading import caught_up, off_loop, page, paged
-from service.api.wallets import user_id
-from service.keys import HISTORY, PROJECTION
-from service.responses import api_error, json_response
+from domain.errors import NotFoundError
+from service.api.reading import caught_up, page, paged
+from service.blocking import off_loop
+from service.keys import READ_MODELS
+from service.parsing import path_text
+from service.responses import json_response
 
 routes = web.RouteTableDef()
 
@@ -14,9 +15,10 @@ routes = web.RouteTableDef()
 @routes.get("/api/audit/players/{user_id}/events")
 async def player_events(request: web.Request) -> web.Response:
     """The player's events, oldest first, each with its position and the balance after it."""
-    user = user_id(request)
+    user = path_text(request, "user_id")
     after, limit = page(request)
-    events = await off_loop(request, request.app[HISTORY].player, user, after, limit)
+    read_models = request.app[READ_MODELS]
+    events = await off_loop(request, read_models.player_events, user, after, limit)
     return json_response({"user_id": user, **paged(events, after, limit)})
 
 
@@ -24,16 +26,16 @@ async def player_events(request: web.Request) -> web.Response:
 async def ledger_events(request: web.Request) -> web.Response:
     """Every event of the ledger in commit order."""
     after, limit = page(request)
-    events = await off_loop(request, request.app[HISTORY].ledger, after, limit)
+    events = await off_loop(request, request.app[READ_MODELS].ledger_events, after, limit)
     return json_response(paged(events, after, limit))
 
 
 @routes.get("/api/audit/transactions/{id}")
 async def transaction(request: web.Request) -> web.Response:
     """One entry by OPERATOR or CLIENT id: what arrived, what became of it, what reversed it."""
-    wanted = request.match_info["id"]
+    wanted = path_text(request, "id")
     current = await caught_up(request)
-    entry = await off_loop(request, transaction_entry, request.app[PROJECTION].database, wanted)
+    entry = await off_loop(request, request.app[READ_MODELS].entry, wanted)
     if entry is None:
-        return api_error(404, "NOT_FOUND", "no ledger entry has this OPERATOR or CLIENT id")
+        raise NotFoundError("no ledger entry has this OPERATOR or CLIENT id")
     return json_response(entry | {"read_model_current": current})

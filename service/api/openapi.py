@@ -4,7 +4,7 @@ from typing import Any
 
 from aiohttp import web
 
-from service.keys import CONFIG
+from service.keys import SETTINGS
 from service.responses import json_response
 
 routes = web.RouteTableDef()
@@ -202,4 +202,4 @@ def document(callback_path: str) -> dict[str, Any]:
 @routes.get("/api/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
     """The document, for people and for generated clients."""
-    return json_response(document(request.app[CONFIG].callback_path))
+    return json_response(document(request.app[SETTINGS].callback_path))

@@ -1,31 +1,24 @@
-"""Helpers for read routes: blocking reads on the read pool, page and time parameters."""
+"""Parameters of the read routes (pages, moments), and waiting for the read models."""
 
-import asyncio
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime
+from typing import Any
 
 from aiohttp import web
 
-from domain.codes import InvalidRequestError
-from service.keys import PROJECTION, READS
+from domain.errors import InvalidRequestError
+from service.blocking import off_loop
+from service.keys import READ_MODELS
 
-T = TypeVar("T")
 MAX_LIMIT = 1000
+MAX_POSITION = 2**62
 CATCH_UP_S = 2.0
-
-
-async def off_loop(request: web.Request, work: Callable[..., T], *args: Any) -> T:
-    """Run a blocking store read on the read pool."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(request.app[READS], work, *args)
 
 
 async def caught_up(request: web.Request) -> bool:
     """Wait (briefly) until the read models include everything committed before this request."""
-    runner = request.app[PROJECTION]
-    head = await off_loop(request, runner.log.head)
-    return await off_loop(request, runner.wait_for, head, CATCH_UP_S)
+    read_models = request.app[READ_MODELS]
+    head = await off_loop(request, read_models.head)
+    return await off_loop(request, read_models.wait_for, head, CATCH_UP_S)
 
 
 def whole_number(request: web.Request, name: str, default: int, high: int) -> int:
@@ -33,7 +26,8 @@ def whole_number(request: web.Request, name: str, default: int, high: int) -> in
     if name not in request.query:
         return default
     raw = request.query[name]
-    if not raw.isascii() or not raw.isdigit() or not 0 <= int(raw) <= high:
+    # Length first: int() of thousands of digits is refused by Python itself.
+    if len(raw) > len(str(high)) or not raw.isascii() or not raw.isdigit() or int(raw) > high:
         raise InvalidRequestError(f"{name} must be a whole number from 0 to {high}")
     return int(raw)
 
@@ -43,16 +37,28 @@ def page(request: web.Request) -> tuple[int, int]:
     limit = whole_number(request, "limit", 100, MAX_LIMIT)
     if limit == 0:
         raise InvalidRequestError(f"limit must be from 1 to {MAX_LIMIT}")
-    return whole_number(request, "after", 0, 2**62), limit
+    return whole_number(request, "after", 0, MAX_POSITION), limit
 
 
-def moment(raw: str) -> datetime:
-    """An ISO 8601 time; one without a zone is taken as UTC."""
+def point(raw: str) -> dict[str, Any]:
+    """`?at=`: a position (digits) or an ISO 8601 time; one without a zone is UTC."""
+    if raw.isascii() and raw.isdigit():
+        if len(raw) > len(str(MAX_POSITION)) or int(raw) > MAX_POSITION:
+            raise InvalidRequestError(f"at must be a position from 0 to {MAX_POSITION} or a time")
+        return {"position": int(raw)}
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidRequestError(f"{raw[:40]!r} is not an ISO 8601 time or a position") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        raise InvalidRequestError("at must be an ISO 8601 time or a position") from None
+    return {"moment": parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)}
+
+
+def day(request: web.Request, name: str) -> date:
+    """A required YYYY-MM-DD query parameter."""
+    try:
+        return date.fromisoformat(request.query.get(name, ""))
+    except ValueError:
+        raise InvalidRequestError(f"{name} must be a date like 2026-11-26") from None
 
 
 def paged(events: list[dict[str, Any]], after: int, limit: int) -> dict[str, Any]:

@@ -7,42 +7,28 @@ from typing import Any
 from aiohttp import web
 
 from adapters.logsetup import log
-from domain.codes import InvalidRequestError
-from service.bodies import read_capped
-from service.igpx.client import IgpxClient, OperatorError, Timeouts
-from service.keys import CONFIG
+from domain.errors import UnsupportedCurrencyError, UnsupportedLanguageError
+from service.bodies import read_body
+from service.igpx.answers import OperatorError, OperatorNotConfiguredError
+from service.igpx.client import IgpxClient, Timeouts
+from service.keys import IGPX, SETTINGS
 from service.parsing import load_object, text
-from service.responses import api_error, json_response
-from service.settings import Config
+from service.responses import json_response
+from service.settings import Settings
 
-IGPX = web.AppKey("igpx", IgpxClient)
 PATH = "/api/sportsbook/sessions"
 _SHORT = 16
 
 
-class SessionRequestError(Exception):
-    """A session request the casino must fix: a 400 with a code and a sentence naming the field."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def session_fields(obj: dict[str, Any], config: Config) -> tuple[str, str, str | None]:
+def session_fields(obj: dict[str, Any], settings: Settings) -> tuple[str, str, str | None]:
     """user_id, currency and the optional lang, each held to the service's rules."""
-    try:
-        user = text(obj, "user_id")
-        currency = text(obj, "currency", limit=_SHORT)
-        lang = None if obj.get("lang") is None else text(obj, "lang", limit=_SHORT)
-    except InvalidRequestError as error:
-        raise SessionRequestError("INVALID_REQUEST", error.message) from None
-    if currency not in config.currencies:
-        raise SessionRequestError(
-            "UNSUPPORTED_CURRENCY", _not_one_of("currency", config.currencies)
-        )
-    if lang is not None and lang not in config.languages:
-        raise SessionRequestError("UNSUPPORTED_LANGUAGE", _not_one_of("lang", config.languages))
+    user = text(obj, "user_id")
+    currency = text(obj, "currency", limit=_SHORT)
+    lang = None if obj.get("lang") is None else text(obj, "lang", limit=_SHORT)
+    if currency not in settings.currencies:
+        raise UnsupportedCurrencyError(_not_one_of("currency", settings.currencies))
+    if lang is not None and lang not in settings.languages:
+        raise UnsupportedLanguageError(_not_one_of("lang", settings.languages))
     return user, currency, lang
 
 
@@ -50,35 +36,20 @@ def _not_one_of(name: str, accepted: Collection[str]) -> str:
     return f"{name} must be one of {', '.join(sorted(accepted))}"
 
 
-async def _request_fields(request: web.Request) -> tuple[str, str, str | None]:
-    body = await read_capped(request)
-    if body is None:
-        raise SessionRequestError("INVALID_REQUEST", "the body is larger than 64 KiB")
-    try:
-        obj = load_object(body)
-    except InvalidRequestError as error:
-        raise SessionRequestError("INVALID_REQUEST", error.message) from None
-    return session_fields(obj, request.app[CONFIG])
-
-
 async def start_session(request: web.Request) -> web.Response:
     """Answer {"url"} for the player's iframe; 400, 502 or 503 with a code otherwise."""
     if IGPX not in request.app:
-        return api_error(
-            503,
-            "OPERATOR_NOT_CONFIGURED",
-            "set IGPX_API_URL, IGPX_API_VERSION, IGPX_CLIENT_USERNAME and IGPX_CLIENT_PASSWORD",
+        raise OperatorNotConfiguredError(
+            "set IGPX_API_URL, IGPX_API_VERSION, IGPX_CLIENT_USERNAME and IGPX_CLIENT_PASSWORD"
         )
-    try:
-        user, currency, lang = await _request_fields(request)
-    except SessionRequestError as error:
-        return api_error(400, error.code, error.message)
+    obj = load_object(await read_body(request))
+    user, currency, lang = session_fields(obj, request.app[SETTINGS])
     started = time.perf_counter()
     try:
         url = await request.app[IGPX].start_session(user, currency, lang)
     except OperatorError as error:
-        _log(user, currency, started, outcome=error.code, reason=str(error))
-        return api_error(502, error.code, str(error))
+        _log(user, currency, started, outcome=error.code, reason=error.message)
+        raise
     _log(user, currency, started, outcome="ok")
     return json_response({"url": url})
 
@@ -94,7 +65,7 @@ def _client_context(
     timeouts: Timeouts,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def igpx_client(app: web.Application) -> AsyncIterator[None]:
-        operator = app[CONFIG].operator
+        operator = app[SETTINGS].operator
         if operator is None:
             yield
             return

@@ -5,13 +5,21 @@ from typing import Any
 
 import orjson
 
+from domain.errors import LedgerError
+
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,39}")
 
 
-class OperatorError(Exception):
+class OperatorError(LedgerError):
     """Base of the OPERATOR's failures; code is what the casino's API answers with."""
 
     code = "OPERATOR_ERROR"
+
+
+class OperatorNotConfiguredError(OperatorError):
+    """The IGPX_* variables are not set: the casino cannot call the OPERATOR at all."""
+
+    code = "OPERATOR_NOT_CONFIGURED"
 
 
 class OperatorUnavailableError(OperatorError):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from service.igpx.answers import OperatorBadAnswerError
 from service.settings import Secret
 
 # Renew when less than this share of the lifetime is left, and never later than
@@ -13,7 +14,7 @@ RENEW_SHARE = 0.1
 RENEW_BEFORE_S = 30.0
 
 
-class BadTokenAnswerError(ValueError):
+class BadTokenAnswerError(OperatorBadAnswerError):
     """The auth answer has no usable token or expires_in; the message never holds the token."""
 
 

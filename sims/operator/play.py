@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from domain.codes import LedgerError
+from domain.errors import LedgerError
 from domain.money import format_amount, parse_amount
 from service.responses import json_response
 from sims.operator import tokens

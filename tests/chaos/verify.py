@@ -6,11 +6,12 @@ from typing import Any
 
 from adapters.event_log import EventLog
 from adapters.sql import Database
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from domain.commands import OperatorCommand
 from domain.player import Player
+from ledger.bootstrap import open_ledger
 from projections.reconcile import reconcile
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 from tests.chaos.load import Player as Story
 from tests.support.model import ContractModel
 
@@ -64,7 +65,7 @@ def event_log(database_url: str, model: ContractModel, applied: set[str]) -> lis
             problems.append(f"ids that moved money differ: {sorted(set(counts) ^ applied)[:10]}")
         if sums != model.nonzero_balances():
             problems.append("the event log's sums differ from the model")
-        runner = ProjectionRunner(ledger)
+        runner = BatchRunner.of(ledger)
         problems += [f"reconcile: {m}" for m in reconcile(ledger, runner)]
         return problems
     finally:

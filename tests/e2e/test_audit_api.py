@@ -7,7 +7,7 @@ from decimal import Decimal
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.app import create_app
-from service.settings import Config
+from service.settings import Settings
 from tests.support import callbacks as cb
 from tests.support.client import LedgerClient, new_id, new_user
 
@@ -164,7 +164,7 @@ async def test_openapi_lists_exactly_the_routes_served(client: LedgerClient) -> 
         for path, operations in document["paths"].items()
         for method in operations
     }
-    app = create_app(Config.from_env({"IGPX_SECURITY_HASH": "x", "ADMIN_TOKEN": "y"}))
+    app = create_app(Settings.from_env({"IGPX_SECURITY_HASH": "x" * 16, "ADMIN_TOKEN": "y" * 16}))
     served = {
         (route.method, route.resource.canonical)
         for route in app.router.routes()

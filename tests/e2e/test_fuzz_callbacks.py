@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from adapters.store import StoreSettings
 from service.app import create_app
-from service.settings import Config, Secret
+from service.settings import Secret, Settings
 from tests.support.callbacks import ADMIN_TOKEN, SECRET
 from tests.support.fuzz import (
     CODES,
@@ -45,7 +45,7 @@ ROUTE = ROUTES[0]
 
 @pytest.fixture
 async def client(aiohttp_client: Callable[[Any], Awaitable[Client]], tmp_path: Path) -> Client:
-    config = Config(
+    config = Settings(
         store=StoreSettings(f"sqlite:///{tmp_path}/fuzz.sqlite3"),
         security_hash=Secret(SECRET),
         admin_token=Secret(ADMIN_TOKEN),

@@ -40,3 +40,27 @@ async def test_outage_answers_internal_error_and_recovers_without_restart(
         assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "12.00"
         assert await client.balance(user) == Decimal("12.00")
         assert proxied.process.poll() is None
+
+
+async def test_read_routes_answer_503_while_the_store_is_down(
+    proxied: Server, proxy: TcpProxy
+) -> None:
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        client = LedgerClient(session, proxied.base)
+        user = new_user()
+        await client.deposit(user, "1.00")
+        proxy.cut()
+        try:
+            for path in (
+                f"/api/audit/transactions/{new_id()}",
+                "/api/audit/events",
+                f"/api/audit/players/{user}/events",
+                "/api/reports/daily?from=2026-01-01&to=2026-01-02",
+                f"/api/wallets/{user}?at=1",
+                f"/api/wallets/{user}?at=2026-01-01T00:00:00",
+            ):
+                status, body = await client.api("GET", path)
+                assert (status, body["error"]) == (503, "INTERNAL_ERROR"), path
+        finally:
+            proxy.restore()

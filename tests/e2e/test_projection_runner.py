@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 from projections.reconcile import reconcile
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 from tests.integration.test_projections import snapshot
 from tests.support.history import StepClock, mixed_commands, run_history
 from tests.support.pg import fresh_database
@@ -41,7 +42,7 @@ def test_a_runner_killed_anywhere_resumes_without_counting_twice(
     backlog: tuple[str, Ledger], tmp_path: Path
 ) -> None:
     url, ledger = backlog
-    watcher = ProjectionRunner(ledger)
+    watcher = BatchRunner.of(ledger)
     head = watcher.log.head()
     assert head > 3000
     rng = random.Random(5)

@@ -16,7 +16,7 @@ from adapters.store import StoreSettings
 from service import signature
 from service.api import auth
 from service.app import create_app
-from service.settings import Config, Secret
+from service.settings import Secret, Settings
 from tests.support import callbacks as cb
 from tests.support.client import new_id, new_user
 from tests.support.operator_sim import VERSION, Simulator, running_simulator
@@ -145,7 +145,7 @@ def test_the_admin_token_is_compared_in_constant_time() -> None:
 
 def guarded_routes() -> list[tuple[str, str]]:
     """Every /api/ route the app serves but the OPERATOR's callbacks, from its own router."""
-    config = Config(
+    config = Settings(
         store=StoreSettings("sqlite:///unused.sqlite3"),
         security_hash=Secret("s"),
         admin_token=Secret("t"),

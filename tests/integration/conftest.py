@@ -6,14 +6,15 @@ from typing import Any
 
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from ledger.application import Ledger
-from projections.runner import ProjectionRunner
+from ledger.bootstrap import open_ledger
+from projections.runner import BatchRunner
 from tests.support.history import StepClock, mixed_commands, run_history
 from tests.support.model import ContractModel
 from tests.support.pg import fresh_database
 
-World = tuple[Ledger, ProjectionRunner, ContractModel, list[Any]]
+World = tuple[Ledger, BatchRunner, ContractModel, list[Any]]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -39,7 +40,7 @@ def world(store_url: str) -> Iterator[World]:
         expected, moved = model.apply(cmd)
         assert answer.error == expected, cmd
         moves += [(moment, move) for move in moved]
-    runner = ProjectionRunner(ledger, batch_size=50)
+    runner = BatchRunner.of(ledger, batch_size=50)
     runner.catch_up()
     yield ledger, runner, model, moves
     ledger.close()

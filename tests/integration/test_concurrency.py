@@ -7,13 +7,14 @@ from typing import TypeVar
 
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command, Deposit, PlaceBet, RollBack
 from domain.ids import player_id
 from domain.player import Player
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 from ledger.writer import RetryPolicy, WriteStats, commit
 from tests.support.pg import fresh_database
 

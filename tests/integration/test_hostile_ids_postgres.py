@@ -5,11 +5,12 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
-from domain.codes import InvalidRequestError
+from adapters.store import StoreSettings
 from domain.commands import Deposit
+from domain.errors import InvalidRequestError
+from ledger.bootstrap import open_ledger
 from projections.reconcile import reconcile
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 from service.parsing import parse_callback
 from tests.support.pg import fresh_database
 
@@ -29,7 +30,7 @@ def test_a_nul_in_a_callbacks_ids_is_refused_or_projected(field: str) -> None:
         try:
             ledger.execute([cmd])
             ledger.execute([Deposit("after", "someone-else", "USD", Decimal("5.00"))])
-            runner = ProjectionRunner(ledger)
+            runner = BatchRunner.of(ledger)
             runner.catch_up()
             assert runner.position() == runner.log.head()
             assert reconcile(ledger, runner) == []

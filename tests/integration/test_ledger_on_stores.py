@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 from tests.behaviour import LedgerBehaviour
 from tests.support.pg import fresh_database
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 from tests.support.machine import LedgerMachine
 from tests.support.pg import fresh_database
 

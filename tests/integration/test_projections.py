@@ -9,7 +9,7 @@ from typing import Any
 from adapters.sql import Database
 from projections.queries import daily_totals, projected_balances
 from projections.reconcile import reconcile
-from projections.runner import ProjectionRunner
+from projections.runner import BatchRunner
 from tests.support.history import START
 from tests.support.server import ROOT
 
@@ -123,6 +123,6 @@ def test_replay_script_rebuilds_and_check_finds_corruption(world: Any, store_url
         assert replay().returncode == 0
 
 
-def _user_of(runner: ProjectionRunner, stream: str) -> str:
+def _user_of(runner: BatchRunner, stream: str) -> str:
     rows = runner.database.query("SELECT user_id FROM rm_players WHERE player_id = %s", (stream,))
     return str(rows[0]["user_id"])

@@ -10,10 +10,11 @@ import pytest
 from aiohttp import web
 
 from adapters.store import StoreSettings
+from service.api.errors import api_errors
 from service.api.sessions import PATH, setup_sessions
 from service.igpx.client import Timeouts
-from service.keys import CONFIG
-from service.settings import Config, OperatorApi, Secret
+from service.keys import SETTINGS
+from service.settings import OperatorApi, Secret, Settings
 from tests.support.operator_sim import PASSWORD, USERNAME, VERSION
 from tests.support.server import free_port
 from tests.support.slow_server import SilentServer
@@ -22,11 +23,11 @@ FAST = Timeouts(connect=0.5, total=1.0)
 Post = Callable[[Any], Coroutine[Any, Any, tuple[int, Any]]]
 
 
-def config(operator_url: str | None) -> Config:
+def config(operator_url: str | None) -> Settings:
     operator = None
     if operator_url is not None:
         operator = OperatorApi(operator_url, VERSION, Secret(USERNAME), Secret(PASSWORD))
-    return Config(
+    return Settings(
         store=StoreSettings(url="sqlite:///unused.sqlite3"),
         security_hash=Secret("s"),
         admin_token=Secret("a"),
@@ -34,10 +35,10 @@ def config(operator_url: str | None) -> Config:
     )
 
 
-async def serve(cfg: Config) -> tuple[web.AppRunner, str]:
-    """Only what setup_sessions needs: the Config under its key, on a real port."""
-    app = web.Application()
-    app[CONFIG] = cfg
+async def serve(cfg: Settings) -> tuple[web.AppRunner, str]:
+    """Only what setup_sessions needs: the settings, the API's errors, a real port."""
+    app = web.Application(middlewares=[api_errors])
+    app[SETTINGS] = cfg
     setup_sessions(app, timeouts=FAST)
     runner = web.AppRunner(app)
     await runner.setup()
@@ -46,7 +47,7 @@ async def serve(cfg: Config) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}{PATH}"
 
 
-async def poster(cfg: Config) -> AsyncIterator[Post]:
+async def poster(cfg: Settings) -> AsyncIterator[Post]:
     runner, url = await serve(cfg)
     async with aiohttp.ClientSession() as http:
 

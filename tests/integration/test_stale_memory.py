@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from domain.codes import Code
 from domain.commands import Block, Deposit, PlaceBet, Withdraw
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 from ledger.writer import RetryPolicy, WriteStats, commit
 from tests.support.pg import fresh_database
 

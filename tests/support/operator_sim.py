@@ -58,7 +58,7 @@ class Simulator:
         return f"{self.base}/{VERSION}"
 
     def operator_api(self, password: str = PASSWORD) -> OperatorApi:
-        """What the ledger's Config holds for this OPERATOR."""
+        """What the ledger's Settings holds for this OPERATOR."""
         return OperatorApi(self.base, VERSION, Secret(USERNAME), Secret(password))
 
     def ledger_env(self, password: str = PASSWORD) -> dict[str, str]:

@@ -2,19 +2,19 @@
 
 import pytest
 
-from service.settings import Config, ConfigError
+from service.settings import Settings, SettingsError
 
-BASE = {"IGPX_SECURITY_HASH": "hash-value-123", "ADMIN_TOKEN": "token-value-456"}
+BASE = {"IGPX_SECURITY_HASH": "hash-value-123-abcdef", "ADMIN_TOKEN": "token-value-456-abcdef"}
 
 
 def refusal(**env: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        Config.from_env(BASE | env)
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(BASE | env)
     return str(caught.value)
 
 
 def test_defaults_follow_the_contract() -> None:
-    config = Config.from_env(BASE)
+    config = Settings.from_env(BASE)
     assert config.store.url == "sqlite:///var/ledger.sqlite3"
     assert (config.host, config.port) == ("127.0.0.1", 8080)
     assert config.currencies == {"USD", "EUR", "GBP"}
@@ -27,8 +27,8 @@ def test_defaults_follow_the_contract() -> None:
 def test_a_missing_secret_stops_start_up(name: str) -> None:
     env = dict(BASE)
     del env[name]
-    with pytest.raises(ConfigError, match=name):
-        Config.from_env(env)
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env(env)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_operator_api_url_must_be_http() -> None:
 
 
 def test_operator_api_when_configured() -> None:
-    config = Config.from_env(
+    config = Settings.from_env(
         BASE
         | {
             "IGPX_API_URL": "https://op.example/",
@@ -84,7 +84,7 @@ def test_operator_api_when_configured() -> None:
 
 
 def test_secrets_never_show_in_the_config_repr() -> None:
-    config = Config.from_env(BASE | {"DATABASE_URL": "postgresql://u:db-pass-000@h/db"})
+    config = Settings.from_env(BASE | {"DATABASE_URL": "postgresql://u:db-pass-000@h/db"})
     text = repr(config)
     for secret in ("hash-value-123", "token-value-456", "db-pass-000"):
         assert secret not in text

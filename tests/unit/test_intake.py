@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.codes import InvalidAmountError, UnsupportedCurrencyError
 from domain.commands import Action, CreditResult, Deposit, PlaceBet, RollBack
+from domain.errors import InvalidAmountError, UnsupportedCurrencyError
 from domain.validation import cashier_command, operator_command
 
 CURRENCIES = {"USD", "EUR"}

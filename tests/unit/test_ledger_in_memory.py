@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
 from ledger.application import Ledger
+from ledger.bootstrap import open_ledger
 from tests.behaviour import LedgerBehaviour
 
 

@@ -3,7 +3,8 @@ against ContractModel: codes, answers, repeats, balances and the event log."""
 
 from hypothesis.stateful import run_state_machine_as_test
 
-from adapters.store import StoreSettings, open_ledger
+from adapters.store import StoreSettings
+from ledger.bootstrap import open_ledger
 from tests.support.machine import LedgerMachine
 
 

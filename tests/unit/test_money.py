@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.codes import InvalidAmountError, UnsupportedCurrencyError
+from domain.errors import InvalidAmountError, UnsupportedCurrencyError
 from domain.money import check_currency, format_amount, parse_amount
 
 

@@ -6,8 +6,9 @@ from typing import Any
 import orjson
 import pytest
 
-from domain.codes import Code, LedgerError
+from domain.codes import Code
 from domain.commands import CreditResult, PlaceBet, RollBack
+from domain.errors import LedgerError
 from service.parsing import parse_callback
 
 CURRENCIES = {"USD", "EUR", "GBP"}

@@ -1,23 +1,13 @@
-"""GET /metrics: Prometheus text from prometheus-client; counts and lags, never balances."""
+"""The app's Prometheus registry: callbacks, latency, writer counters, projection lag."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from aiohttp import web
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from service.api.reading import off_loop
-from service.keys import PROJECTION, WRITER
-
-routes = web.RouteTableDef()
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -40,21 +30,22 @@ class Metrics:
         self.callbacks.labels(action, outcome).inc()
         self.latency.labels(action).observe(time.perf_counter() - started)
 
-
-METRICS = web.AppKey("metrics", Metrics)
+    def watch_store(self, stats: Callable[[], Any], lag: Callable[[], tuple[int, float]]) -> None:
+        """Report the writer's counters and the projection lag, read when scraped."""
+        self.registry.register(StoreCollector(stats, lag))
 
 
 class StoreCollector(Collector):
     """Writer counters and projection lag, read when scraped."""
 
-    def __init__(self, app: web.Application) -> None:
-        self.app = app
+    def __init__(self, stats: Callable[[], Any], lag: Callable[[], tuple[int, float]]) -> None:
+        self._stats, self._lag = stats, lag
 
     def describe(self) -> Iterator[Metric]:
         return iter(())  # described when scraped, once the store is open
 
     def collect(self) -> Iterator[Metric]:
-        stats = self.app[WRITER].stats
+        stats = self._stats()
         for name, value, text in (
             ("ledger_write_batches", stats.batches, "Store transactions committed by the writer"),
             ("ledger_write_commands", stats.commands, "Commands committed by the writer"),
@@ -63,7 +54,7 @@ class StoreCollector(Collector):
         ):
             yield CounterMetricFamily(name, text, value=value)
         try:
-            events, seconds = self.app[PROJECTION].lag()
+            events, seconds = self._lag()
         except Exception:  # the store is down: report that, not a stale lag
             yield GaugeMetricFamily("ledger_store_up", "The store answered this scrape", value=0)
             return
@@ -75,17 +66,3 @@ class StoreCollector(Collector):
             "ledger_projection_lag_seconds", "Age of the oldest event not yet projected",
             value=seconds,
         )  # fmt: skip
-
-
-def setup(app: web.Application) -> None:
-    """Give the app its registry; the store collector joins once the store is open."""
-    metrics = Metrics()
-    metrics.registry.register(StoreCollector(app))
-    app[METRICS] = metrics
-
-
-@routes.get("/metrics")
-async def scrape(request: web.Request) -> web.Response:
-    """Prometheus text exposition (the store part is read on the read pool)."""
-    body = await off_loop(request, generate_latest, request.app[METRICS].registry)
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,0 +1,35 @@
+"""The library's persistence errors as the two the ledger acts on."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, PersistenceError
+
+from domain.codes import Code
+from domain.errors import LedgerError
+
+
+class ConflictError(LedgerError):
+    """Another writer recorded first; deciding again on fresh state resolves it."""
+
+    code = Code.INTERNAL_ERROR
+
+
+class StoreUnavailableError(LedgerError):
+    """The store did not answer; whether a commit in flight landed is unknown."""
+
+    code = Code.INTERNAL_ERROR
+
+
+@contextmanager
+def store_errors(forget: Callable[[], Any] = lambda: None) -> Iterator[None]:
+    """Translate persistence errors; forget() drops what memory may hold wrongly."""
+    try:
+        yield
+    except IntegrityError as error:
+        forget()
+        raise ConflictError(str(error)) from error
+    except PersistenceError as error:
+        forget()
+        raise StoreUnavailableError(str(error)) from error
