@@ -68,7 +68,7 @@ def app_with(callback_path: str) -> None:
     "path", ["/api", "/api/wallets", "/api/audit/transactions", "/healthz", "/api/wallets/x"]
 )
 def test_a_callback_path_that_overlaps_another_route_stops_start_up(path: str) -> None:
-    with pytest.raises(SettingsError, match="^CALLBACK_PATH"):
+    with pytest.raises(SettingsError, match=r"^CALLBACK_PATH"):
         app_with(path)
 
 
