@@ -1,9 +1,18 @@
-"""Command-line flags that fall back to environment variables, then to defaults."""
+"""Command-line flags that fall back to environment variables, then to defaults; secrets hidden."""
 
 import argparse
 from collections.abc import Iterable, Mapping
 
 Option = tuple[str, str, str, str]  # flag, variable, default, help
+
+
+class Secret(str):
+    """A password, key or token: its value where it is used, *** in any repr of settings."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
 
 
 def flags_over_env(

@@ -4,14 +4,14 @@ import sys
 
 from aiohttp import web
 
-from adapters.logsetup import configure, log
 from sims.casino.app import create_casino_app
 from sims.casino.settings import parse
+from sims.logs import configure, log
 
 
 def main(argv: list[str]) -> int:
     settings = parse(argv)
-    configure("info")
+    configure()
     url = f"http://{settings.host}:{settings.port}/"
     web.run_app(
         create_casino_app(settings),

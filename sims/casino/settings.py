@@ -5,8 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sims.casino
-from service.settings import Secret
-from sims.options import flags_over_env
+from sims.options import Secret, flags_over_env
 
 _OPTIONS = (
     ("host", "CASINO_HOST", "127.0.0.1", "where the casino listens"),

@@ -6,7 +6,7 @@ import sys
 
 from aiohttp import web
 
-from adapters.logsetup import configure, log
+from sims.logs import configure, log
 from sims.operator.app import create_sim_app
 from sims.operator.settings import SimSettings, parse
 from sims.operator.state import OPERATOR
@@ -37,7 +37,7 @@ async def serve(settings: SimSettings) -> None:
 
 
 def main(argv: list[str]) -> int:
-    configure("info")
+    configure()
     asyncio.run(serve(parse(argv)))
     return 0
 

@@ -4,22 +4,17 @@ import asyncio
 import hmac
 from typing import Any
 
-import orjson
 from aiohttp import web
 
-from service.responses import json_response
 from sims.operator import tokens
 from sims.operator.state import OPERATOR, Operator
+from sims.wire import json_response, read_object
 
 PLAY_LIFETIME_S = 12 * 3600
 
 
 async def _json_object(request: web.Request) -> dict[str, Any] | None:
-    try:
-        body = orjson.loads(await request.read())
-    except orjson.JSONDecodeError:
-        return None
-    return body if isinstance(body, dict) else None
+    return read_object(await request.read())
 
 
 def _refuse(status: int, code: str) -> web.Response:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from domain.money import format_amount, quantum
+from sims.wire import amount_text, smallest
 
 PICKS = ("home", "draw", "away")
 
@@ -59,7 +59,7 @@ class Bet:
 
     def payout(self) -> Decimal:
         """Stake times odds, rounded down to the currency's smallest unit."""
-        return (self.stake * self.odds).quantize(quantum(self.currency), ROUND_DOWN)
+        return (self.stake * self.odds).quantize(smallest(self.currency), ROUND_DOWN)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -67,8 +67,8 @@ class Bet:
             "match": f"{self.match.home} v {self.match.away}",
             "pick": self.pick,
             "odds": str(self.odds),
-            "stake": format_amount(self.stake, self.currency),
-            "payout": format_amount(self.payout(), self.currency),
+            "stake": amount_text(self.stake, self.currency),
+            "payout": amount_text(self.payout(), self.currency),
             "status": self.status,
         }
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-import orjson
 import structlog
 
-from scripts.signed import signed_body
 from sims.operator.settings import SimSettings
+from sims.wire import loads, signed
 
 log = structlog.get_logger("operator")
 _ATTEMPT = aiohttp.ClientTimeout(total=5, sock_connect=2)
@@ -24,7 +23,7 @@ class Delivery:
     seq: int
     fields: dict[str, str]
     body: bytes
-    signature: str
+    headers: dict[str, str]
     attempts: int = 0
     state: str = "sending"  # then answered, retrying or unanswered
     answer: dict[str, Any] | None = None
@@ -69,8 +68,8 @@ class LedgerLink:
         self.deliveries: list[Delivery] = []
 
     def _new(self, fields: dict[str, str]) -> Delivery:
-        body, signature = signed_body(fields, self._settings.secret)
-        delivery = Delivery(next(self._seq), fields, body, signature)
+        body, headers = signed(fields, self._settings.secret)
+        delivery = Delivery(next(self._seq), fields, body, headers)
         self.deliveries.append(delivery)
         return delivery
 
@@ -99,10 +98,9 @@ class LedgerLink:
     async def _attempt(self, delivery: Delivery) -> bool:
         delivery.attempts += 1
         url = self._settings.callback_url(delivery.leaf)
-        headers = {"X-Security-Hash": delivery.signature, "Content-Type": "application/json"}
         try:
             async with self._session.post(
-                url, data=delivery.body, headers=headers, timeout=_ATTEMPT
+                url, data=delivery.body, headers=delivery.headers, timeout=_ATTEMPT
             ) as response:
                 status, raw = response.status, await response.read()
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -113,8 +111,8 @@ class LedgerLink:
 
     def _took(self, delivery: Delivery, status: int, raw: bytes) -> bool:
         try:
-            answer = orjson.loads(raw)
-        except orjson.JSONDecodeError:
+            answer = loads(raw)
+        except ValueError:
             answer = None
         delivery.answer = answer if isinstance(answer, dict) else None
         delivery.problem = None if status == 200 else f"HTTP {status}"

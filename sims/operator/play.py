@@ -5,16 +5,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import orjson
 from aiohttp import web
 
-from domain.errors import LedgerError
-from domain.money import format_amount, parse_amount
-from service.responses import json_response
 from sims.operator import tokens
 from sims.operator.book import CARD, Bet, new_transaction_id
 from sims.operator.ledger import Delivery
 from sims.operator.state import LINK, OPERATOR
+from sims.wire import amount_text, json_response, parse_amount, read_object
 
 STATIC = Path(__file__).parent / "static"
 
@@ -38,7 +35,7 @@ def _player(request: web.Request) -> Player:
 def _fields(bet: Bet, action: str, amount: Decimal, **extra: str) -> dict[str, str]:
     tid = bet.id if action == "bet" else new_transaction_id()
     return {"transaction_id": tid, **extra, "action": action, "user_id": bet.user_id,
-            "currency": bet.currency, "amount": format_amount(amount, bet.currency)}  # fmt: skip
+            "currency": bet.currency, "amount": amount_text(amount, bet.currency)}  # fmt: skip
 
 
 def _state(request: web.Request, player: Player) -> web.Response:
@@ -54,11 +51,7 @@ def _state(request: web.Request, player: Player) -> web.Response:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = orjson.loads(await request.read() or b"{}")
-    except orjson.JSONDecodeError:
-        return {}
-    return body if isinstance(body, dict) else {}
+    return read_object(await request.read()) or {}
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -93,13 +86,14 @@ async def place(request: web.Request) -> web.Response:
     body = await _body(request)
     try:
         stake = parse_amount(str(body.get("stake", "")), player.currency)
-        if stake <= 0:
-            return _problem(400, "the stake must be more than zero")
+    except ValueError as error:
+        return _problem(400, f"stake: {error}")
+    if stake <= 0:
+        return _problem(400, "the stake must be more than zero")
+    try:
         bet = request.app[OPERATOR].book.place(
             player.user_id, player.currency, str(body.get("match_id")), str(body.get("pick")), stake
         )
-    except LedgerError as error:
-        return _problem(400, f"stake: {error.message}")
     except ValueError as error:
         return _problem(400, str(error))
     delivery = await request.app[LINK].send_once(_fields(bet, "bet", stake))

@@ -5,8 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sims.operator
-from service.settings import Secret
-from sims.options import flags_over_env
+from sims.options import Secret, flags_over_env
 
 # (flag, variable, default, help): the IGPX_* names match the ledger's, so one .env serves both.
 _OPTIONS = (
