@@ -10,7 +10,7 @@ from datetime import date
 
 import orjson
 
-from projections.queries import REPORT_COLUMNS, daily_totals
+from projections.queries import REPORT_COLUMNS
 from scripts.opening import opened_ledger
 
 
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     with opened_ledger("report") as (_, runner):
         runner.catch_up()
-        rows = daily_totals(runner.database, args.start, args.end, args.currency)
+        rows = runner.read_models.daily(args.start, args.end, args.currency)
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
     else:

@@ -23,7 +23,7 @@ def paths() -> Paths:
                 "one entry by either id",
                 json_body(entry, "the entry"),
                 params=[ID],
-                errors={"404": "unknown id"},
+                errors={"400": "id too long or with control characters", "404": "unknown id"},
             )
         },
         "/api/audit/events": {
@@ -34,7 +34,7 @@ def paths() -> Paths:
                 "daily totals per currency",
                 json_body(obj(["days"]), "the days"),
                 params=DAY,
-                errors={"400": "bad dates"},
+                errors={"400": "bad dates or currency"},
             )
         },
     }

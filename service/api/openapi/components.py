@@ -37,8 +37,12 @@ def op(
     params: Sequence[Schema] = (),
     errors: Mapping[str, str] | None = None,
 ) -> Schema:
-    """An operation behind the bearer token: 200 `ok`, 401, and each error code's text."""
-    responses = {"200": ok, "401": json_body(ERROR, "missing or wrong bearer token")}
+    """An operation behind the bearer token: 200 `ok`, 401, 503, and each error's text."""
+    responses = {
+        "200": ok,
+        "401": json_body(ERROR, "missing or wrong bearer token"),
+        "503": json_body(ERROR, "the store (or, for sessions, the OPERATOR's config) is not there"),
+    }
     responses.update({code: json_body(ERROR, text) for code, text in (errors or {}).items()})
     operation: Schema = {"summary": summary, "responses": responses}
     if body is not None:
