@@ -1,40 +1,38 @@
-"""sportsbook-ledger COMMAND [ARGS]: one console command for every entry point.
-
-    serve         the HTTP service (python -m service)
-    projections   keep the read models current (python -m projections)
-    dev           make run: the dev configuration on SQLite, announced, then serve
-    replay        rebuild the read models, reconcile, verify the chain (python -m scripts.replay)
-    report        daily totals for finance (python -m scripts.report)
-    callback      send one signed OPERATOR callback (python -m scripts.callback)
-"""
+"""sportsbook-ledger COMMAND [ARGS]: one console command for every entry point."""
 
 import importlib
 import sys
 from collections.abc import Callable
 
-# command -> module whose main() runs it; main() takes the remaining arguments, or none.
+# command -> (module whose main() runs it, what it does)
 COMMANDS = {
-    "serve": "service.__main__",
-    "projections": "scripts.projections",
-    "dev": "scripts.dev",
-    "replay": "scripts.replay",
-    "report": "scripts.report",
-    "callback": "scripts.callback",
+    "serve": ("service.__main__", "the HTTP service (python -m service)"),
+    "projections": ("scripts.projections", "keep the read models current (python -m projections)"),
+    "dev": ("scripts.dev", "make run: the dev configuration on SQLite, announced, then serve"),
+    "replay": ("scripts.replay", "rebuild the read models, reconcile, verify the chain"),
+    "report": ("scripts.report", "daily totals for finance"),
+    "callback": ("scripts.callback", "send one signed OPERATOR callback"),
 }
-_TAKE_NO_ARGUMENTS = {"serve", "dev"}
+_TAKE_NO_ARGUMENTS = {"serve", "dev"}  # their main() reads only the environment
+
+
+def usage() -> str:
+    """The commands, a line each."""
+    lines = [f"  {name:<12} {text}" for name, (_, text) in COMMANDS.items()]
+    return "\n".join(["usage: sportsbook-ledger COMMAND [ARGS]", *lines])
 
 
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the command's own main(); --help lists the commands."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] in (["-h"], ["--help"]):
-        print(__doc__.strip())
+        print(usage())
         return 0
     if not args or args[0] not in COMMANDS:
-        print(__doc__.strip(), file=sys.stderr)
+        print(usage(), file=sys.stderr)
         return 2
     name, rest = args[0], args[1:]
-    entry: Callable[..., int | None] = importlib.import_module(COMMANDS[name]).main
+    entry: Callable[..., int | None] = importlib.import_module(COMMANDS[name][0]).main
     result = entry() if name in _TAKE_NO_ARGUMENTS else entry(rest)
     return int(result or 0)
 
