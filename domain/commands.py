@@ -12,6 +12,7 @@ class Action(StrEnum):
     BET = "bet"
     RESULT = "result"
     ROLLBACK = "rollback"
+    GET_BALANCE = "getBalance"  # asked by the sportsbook iframe; records nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,15 @@ class RollBack(OperatorCommand):
 
     rollback_transaction_id: str
     action: ClassVar[Action] = Action.ROLLBACK
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceQuery:
+    """The OPERATOR asks a player's balance in one currency: a read, never recorded."""
+
+    user_id: str
+    currency: str
+    action: ClassVar[Action] = Action.GET_BALANCE
 
 
 @dataclass(frozen=True, slots=True)

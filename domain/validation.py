@@ -4,6 +4,7 @@ from collections.abc import Collection
 
 from domain.commands import (
     Action,
+    BalanceQuery,
     CashierCommand,
     CreditResult,
     Deposit,
@@ -37,6 +38,11 @@ def operator_command(
         return RollBack(transaction_id, user_id, currency, value, rollback_transaction_id)
     kind = PlaceBet if action is Action.BET else CreditResult
     return kind(transaction_id, user_id, currency, value)
+
+
+def balance_query(*, user_id: str, currency: str, currencies: Collection[str]) -> BalanceQuery:
+    """getBalance in an accepted currency (UNSUPPORTED_CURRENCY otherwise)."""
+    return BalanceQuery(user_id, check_currency(currency, currencies))
 
 
 def cashier_command(

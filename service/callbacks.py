@@ -8,16 +8,20 @@ from aiohttp import web
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import WIRE_CODES, Code
-from domain.commands import Command, OperatorCommand
+from domain.commands import BalanceQuery, Command, OperatorCommand
 from domain.errors import LedgerError
+from domain.money import ZERO
+from service.blocking import off_loop
 from service.bodies import read_body
-from service.keys import METRICS, SETTINGS, WRITER
+from service.keys import LEDGER, METRICS, SETTINGS, WRITER
 from service.parsing import parse_callback
 from service.responses import callback_payload, json_response
 from service.signature import verify
 
+Intake = Command | BalanceQuery | Code
 
-async def answer(request: web.Request, cmd_or_code: Command | Code) -> Answer:
+
+async def answer(request: web.Request, cmd_or_code: Intake) -> Answer:
     """Run a parsed command through the writer; a code refused before that is the answer.
 
     The OPERATOR's one translation point: whatever goes wrong, the wire shows one of its
@@ -26,13 +30,22 @@ async def answer(request: web.Request, cmd_or_code: Command | Code) -> Answer:
     if isinstance(cmd_or_code, Code):
         return Answer.declined(cmd_or_code)
     try:
+        if isinstance(cmd_or_code, BalanceQuery):
+            return await balance(request, cmd_or_code)
         return await request.app[WRITER].submit(cmd_or_code)
     except Exception:
         log.exception("callback_failed", action=getattr(cmd_or_code, "action", None))
         return Answer.declined(Code.INTERNAL_ERROR)
 
 
-async def read_command(request: web.Request, route: str) -> Command | Code:
+async def balance(request: web.Request, query: BalanceQuery) -> Answer:
+    """getBalance: the committed wallet, read like the casino's own wallet route."""
+    player = await off_loop(request, request.app[LEDGER].player, query.user_id)
+    held = player.balance(query.currency) if player is not None else ZERO
+    return Answer(currency=query.currency, balance=held)
+
+
+async def read_command(request: web.Request, route: str) -> Intake:
     """Body (size, encoding), then signature, then parse: the contract's order of codes."""
     settings = request.app[SETTINGS]
     try:
@@ -52,7 +65,7 @@ def handler(route: str) -> Any:
         cmd = await read_command(request, route)
         result = await answer(request, cmd)
         _log(route, cmd, result, started)
-        action = cmd.action.value if isinstance(cmd, OperatorCommand) else "refused"
+        action = "refused" if isinstance(cmd, Code) else cmd.action.value
         outcome = result.error.value if result.error else "ok"
         request.app[METRICS].observe(action, outcome, started)
         return json_response(callback_payload(result))
@@ -60,8 +73,10 @@ def handler(route: str) -> Any:
     return handle
 
 
-def _log(route: str, cmd: Command | Code, result: Answer, started: float) -> None:
-    fields: dict[str, Any] = {"route": route}
+def _log(route: str, cmd: Intake, result: Answer, started: float) -> None:
+    fields: dict[str, Any] = {"route": route or "/"}
+    if isinstance(cmd, BalanceQuery):
+        fields |= {"user_id": cmd.user_id, "action": cmd.action.value}
     if isinstance(cmd, OperatorCommand):
         fields |= {
             "operator_transaction_id": cmd.transaction_id,
@@ -85,6 +100,7 @@ def paths(callback_path: str) -> dict[str, str]:
     return {
         "transaction": f"{callback_path}/transaction",
         "transaction-rollback": f"{callback_path}/transaction-rollback",
+        "": callback_path,  # one endpoint for every action, as a real integration has it
     }
 
 

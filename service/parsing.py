@@ -8,15 +8,16 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from domain.commands import Action, OperatorCommand
+from domain.commands import Action, BalanceQuery, OperatorCommand
 from domain.errors import InvalidRequestError
-from domain.validation import operator_command
+from domain.validation import balance_query, operator_command
 
 MAX_ID_LENGTH = 256
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ROUTE_ACTIONS = {
-    "transaction": (Action.BET, Action.RESULT),
+    "transaction": (Action.BET, Action.RESULT, Action.GET_BALANCE),
     "transaction-rollback": (Action.ROLLBACK,),
+    "": tuple(Action),  # POST {CALLBACK_PATH} itself: one endpoint for every action
 }
 
 
@@ -84,16 +85,21 @@ def amount_text(obj: dict[str, Any], name: str = "amount") -> str:
     return value
 
 
-def parse_callback(body: bytes, route: str, currencies: Collection[str]) -> OperatorCommand:
+def parse_callback(
+    body: bytes, route: str, currencies: Collection[str]
+) -> OperatorCommand | BalanceQuery:
     """One OPERATOR callback body to its command, or the first code that refuses it."""
     obj = load_object(body)
-    fields = {name: text(obj, name) for name in ("transaction_id", "user_id", "currency")}
     action_text = text(obj, "action")
-    rollback_of = text(obj, "rollback_transaction_id") if route != "transaction" else None
-    amount = amount_text(obj)
     action = next((a for a in _ROUTE_ACTIONS[route] if a == action_text), None)
     if action is None:
         raise InvalidRequestError(f"action {action_text[:20]!r} is not handled here")
+    if action is Action.GET_BALANCE:  # every other field is ignored
+        user, currency = text(obj, "user_id"), text(obj, "currency")
+        return balance_query(user_id=user, currency=currency, currencies=currencies)
+    fields = {name: text(obj, name) for name in ("transaction_id", "user_id", "currency")}
+    rollback_of = text(obj, "rollback_transaction_id") if action is Action.ROLLBACK else None
+    amount = amount_text(obj)
     return operator_command(
         action,
         amount=amount,

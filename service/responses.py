@@ -18,9 +18,13 @@ def callback_payload(answer: Answer) -> dict[str, Any]:
     """The OPERATOR's answer shape: error null plus ids and balance, or just the code."""
     if answer.error is not None:
         return {"error": answer.error.value}
-    payload: dict[str, Any] = {"error": None, "transaction_id": str(answer.transaction_id)}
+    payload: dict[str, Any] = {"error": None}
+    if answer.transaction_id is not None:
+        payload["transaction_id"] = str(answer.transaction_id)
     if answer.balance is not None and answer.currency is not None:
         payload["balance"] = format_amount(answer.balance, answer.currency)
+    if answer.currency is not None:
+        payload["currency"] = answer.currency
     return payload
 
 

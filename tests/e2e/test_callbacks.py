@@ -28,7 +28,8 @@ async def test_bet_debits_and_the_wallet_shows_it_at_once(client: LedgerClient) 
 async def test_success_answer_has_the_operators_shape(client: LedgerClient) -> None:
     user = await funded(client)
     answer = await client.callback(cb.bet(new_id(), user))
-    assert set(answer) == {"error", "transaction_id", "balance"}
+    assert set(answer) == {"error", "transaction_id", "balance", "currency"}
+    assert answer["currency"] == "USD"
     assert len(answer["transaction_id"]) == 36
 
 
