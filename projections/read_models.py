@@ -1,6 +1,7 @@
 """The one door the routes and tools read the read models through."""
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,8 +11,11 @@ from eventsourcing.persistence import Mapper
 
 from adapters.event_log import EventLog
 from adapters.failures import store_errors
+from adapters.operator_export import read_rows
 from adapters.sql import Database
 from projections import queries
+from projections.agreement import Window, compare
+from projections.agreement_report import report
 from projections.history import History
 from projections.schema import TRACKING
 
@@ -55,6 +59,11 @@ class ReadModels:
         """A player's balances and block flag at a position or a moment."""
         with store_errors():
             return self.history.balances_at(user_id, **point)
+
+    def reconcile_export(self, lines: Iterable[str], window: Window) -> dict[str, Any]:
+        """An OPERATOR export compared with the transactions index: counts, discrepancies."""
+        with store_errors():
+            return report(compare(self.database, read_rows(lines), window))
 
     def position(self) -> int:
         """The last position applied to the read models."""

@@ -11,6 +11,7 @@ COMMANDS = {
     "dev": ("scripts.dev", "make run: the dev configuration on SQLite, announced, then serve"),
     "replay": ("scripts.replay", "rebuild the read models, reconcile, verify the chain"),
     "report": ("scripts.report", "daily totals for finance"),
+    "reconcile": ("scripts.reconcile", "compare an OPERATOR export with the ledger"),
     "callback": ("scripts.callback", "send one signed OPERATOR callback"),
 }
 _TAKE_NO_ARGUMENTS = {"serve", "dev"}  # their main() reads only the environment

@@ -12,7 +12,7 @@ DAY: list[Schema] = [
 
 
 def paths() -> Paths:
-    """Everything under /api/audit and /api/reports."""
+    """Everything under /api/audit, /api/reports and /api/reconciliations."""
     entry = obj(["operator_transaction_id", "client_transaction_id", "status"])
     return {
         "/api/audit/players/{user_id}/events": {
@@ -28,6 +28,20 @@ def paths() -> Paths:
         },
         "/api/audit/events": {
             "get": op("the whole ledger by position", EVENTS, params=PAGE, errors=BAD_PAGE)
+        },
+        "/api/reconciliations": {
+            "post": {
+                **op(
+                    "compare an OPERATOR export (CSV or JSON lines) with the ledger",
+                    json_body(obj(["ids", "counts", "matched", "discrepancies"]), "the findings"),
+                    params=[{"name": n, "in": "query", "schema": STR} for n in ("from", "to")],
+                    errors={"400": "the export cannot be read (the line is named)"},
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {"text/csv": {"schema": STR}, "application/jsonl": {"schema": STR}},
+                },
+            }
         },
         "/api/reports/daily": {
             "get": op(
