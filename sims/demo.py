@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from sims import lost_answer
 from sims.processes import HOST, Processes, fail, free_port, http
 
 
@@ -106,6 +107,8 @@ def main(argv: list[str]) -> int:
             f"  {args.player} starts with {args.deposit} {args.currency}; logs in {var}/",
             flush=True,
         )
+        token, database = envs["ledger"]["ADMIN_TOKEN"], envs["ledger"]["DATABASE_URL"]
+        lost_answer.show(urls, token, args.currency, database, var)
         while not (gone := procs.any_exited()):
             time.sleep(0.5)
         fail(f"{gone} stopped; see {var / f'{gone}.log'}")

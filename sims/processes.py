@@ -43,7 +43,7 @@ def http(method: str, url: str, payload: Any = None, token: str = "") -> tuple[i
         return 0, None
 
 
-def _inherited() -> dict[str, str]:
+def inherited() -> dict[str, str]:
     """The caller's environment less anything that configures the demo's processes."""
     ours = ("IGPX_", "ADMIN_TOKEN", "DATABASE_URL", "LEDGER_URL", "OPERATOR_", "CASINO_")
     return {k: v for k, v in os.environ.items() if not k.startswith(ours)}
@@ -61,7 +61,7 @@ class Processes:
         child = subprocess.Popen(
             [sys.executable, "-m", module],
             cwd=ROOT,
-            env=_inherited() | {"PYTHONUNBUFFERED": "1"} | env,
+            env=inherited() | {"PYTHONUNBUFFERED": "1"} | env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches the demo alone, which stops them in order

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from sims.operator import tokens
-from sims.operator.state import OPERATOR, Operator
+from sims.operator.state import LINK, OPERATOR, Operator
 from sims.wire import json_response, read_object
 
 PLAY_LIFETIME_S = 12 * 3600
@@ -84,12 +84,14 @@ async def revoke(request: web.Request) -> web.Response:
 
 
 async def faults(request: web.Request) -> web.Response:
-    """POST /_sim/faults {"auth_status", "session_status", "delay_s"}: what to break."""
+    """POST /_sim/faults {"auth_status", "session_status", "delay_s", "lose_answers"}."""
     body = await _json_object(request) or {}
     op = request.app[OPERATOR]
     op.faults.auth_status = body.get("auth_status")
     op.faults.session_status = body.get("session_status")
     op.faults.delay_s = float(body.get("delay_s") or 0)
+    if "lose_answers" in body:  # the share of bets whose answer is lost in transit
+        request.app[LINK].lose_share = float(body["lose_answers"])
     return json_response({"faults": vars(op.faults)})
 
 

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from sims.operator import api, play
+from sims.operator import api, export, play
 from sims.operator.ledger import LedgerLink
 from sims.operator.settings import SimSettings
 from sims.operator.state import LINK, OPERATOR, Operator
@@ -19,6 +19,7 @@ def create_sim_app(settings: SimSettings) -> web.Application:
     api.add_routes(app, settings.version)
     play.add_routes(app)
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/_sim/export", export.export)
     return app
 
 

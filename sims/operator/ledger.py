@@ -2,7 +2,9 @@
 
 import asyncio
 import itertools
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -28,6 +30,8 @@ class Delivery:
     state: str = "sending"  # then answered, retrying or unanswered
     answer: dict[str, Any] | None = None
     problem: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    lost: bool = False  # the ledger answered, but the answer never reached the OPERATOR
 
     @property
     def leaf(self) -> str:
@@ -46,6 +50,13 @@ class Delivery:
             "problem": self.problem,
         }
 
+    @property
+    def status(self) -> str:
+        """What the OPERATOR got back, as its export says: accepted, a code, or unanswered."""
+        if self.state != "answered" or self.answer is None:
+            return "unanswered"
+        return str(self.answer.get("error") or "accepted")
+
 
 def answered(status: int, answer: Any) -> bool:
     """The ledger took it: HTTP 200, a JSON object with error, and not an internal error."""
@@ -63,6 +74,7 @@ class LedgerLink:
     def __init__(self, settings: SimSettings, session: aiohttp.ClientSession) -> None:
         self._settings = settings
         self._session = session
+        self.lose_share = settings.lose_answers  # share of bets whose answer is lost in transit
         self._seq = itertools.count(1)
         self._retries: set[asyncio.Task[None]] = set()
         self.deliveries: list[Delivery] = []
@@ -78,7 +90,15 @@ class LedgerLink:
         delivery = self._new(fields)
         if not await self._attempt(delivery):
             delivery.state = "answered" if delivery.answer else "unanswered"
+        if random.random() < self.lose_share:
+            self._lose(delivery)
         return delivery
+
+    def _lose(self, delivery: Delivery) -> None:
+        """The ledger's answer is dropped on the way back: the OPERATOR saw nothing."""
+        delivery.lost, delivery.state, delivery.answer = True, "unanswered", None
+        delivery.problem = "the answer was lost in transit (simulated)"
+        self._log(delivery, outcome="answer_lost")
 
     def send_until_answered(self, fields: dict[str, str]) -> Delivery:
         """Post a result or rollback now and again, the same bytes, until the ledger answers."""

@@ -70,7 +70,9 @@ async def state(request: web.Request) -> web.Response:
 
 def _after_bet(request: web.Request, bet: Bet, delivery: Delivery) -> None:
     error = (delivery.answer or {}).get("error", "INTERNAL_ERROR")
-    if delivery.state == "answered" and error is None:
+    if delivery.lost:  # the OPERATOR never heard back and, like some do, gives up on it
+        bet.status = "failed: answer lost"
+    elif delivery.state == "answered" and error is None:
         bet.status = "open"
     elif delivery.state == "answered" and error != "INTERNAL_ERROR":
         bet.status = f"declined: {error}"

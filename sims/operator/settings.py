@@ -21,6 +21,7 @@ _OPTIONS = (
     ("token-lifetime", "OPERATOR_TOKEN_LIFETIME", "3600", "seconds an auth token lives"),
     ("currencies", "CURRENCIES", "USD,EUR,GBP", "currencies start-session accepts"),
     ("retry-max", "OPERATOR_RETRY_MAX", "2", "longest pause, in seconds, between retries"),
+    ("lose-answers", "OPERATOR_LOSE_ANSWERS", "0", "share of bets whose answer is lost (0 to 1)"),
 )
 
 
@@ -40,6 +41,7 @@ class SimSettings:
     token_lifetime: float
     currencies: frozenset[str]
     retry_max: float
+    lose_answers: float = 0.0
 
     def base_url(self, port: int) -> str:
         """Where players' browsers reach the iframe."""
@@ -57,6 +59,9 @@ def parse(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> SimSettin
     lifetime, retry_max = float(args.token_lifetime), float(args.retry_max)
     if lifetime <= 0 or retry_max <= 0:
         parser.error("--token-lifetime and --retry-max must be positive")
+    lose = float(args.lose_answers)
+    if not 0 <= lose <= 1:
+        parser.error("--lose-answers must be a share from 0 to 1")
     return SimSettings(
         host=args.host,
         port=int(args.port),
@@ -70,4 +75,5 @@ def parse(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> SimSettin
         token_lifetime=lifetime,
         currencies=frozenset(c.strip() for c in args.currencies.split(",") if c.strip()),
         retry_max=retry_max,
+        lose_answers=lose,
     )

@@ -41,16 +41,16 @@ def pump(stream: IO[str], lines: "queue.Queue[str]") -> None:
         lines.put(line)
 
 
-def first_url(lines: "queue.Queue[str]", timeout: float) -> str:
-    """The URL on the demo's 'open' line, read with a deadline."""
+def first_line(lines: "queue.Queue[str]", start: str, timeout: float) -> str:
+    """The first line (stripped) that starts with `start`, read with a deadline."""
     while True:
-        line = lines.get(timeout=timeout)
-        if line.startswith("demo: open "):
-            return line.split()[2]
+        line = lines.get(timeout=timeout).strip()
+        if line.startswith(start):
+            return line
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """python -m sims.demo on free ports with known secrets; Ctrl-C'd at the end."""
     folder = tmp_path_factory.mktemp("demo")
     process = subprocess.Popen(
@@ -66,8 +66,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     reader = threading.Thread(target=pump, args=(process.stdout, lines), daemon=True)
     reader.start()
     try:
-        url = first_url(lines, timeout=40)
-        yield url
+        url = first_line(lines, "demo: open ", timeout=40).split()[2]
+        finding = first_line(lines, "applied_but_not_accepted", timeout=40)
+        yield url, finding
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C does
         process.wait(timeout=20)
@@ -75,6 +76,21 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.stdout.close()
     assert process.returncode == 0
     assert http_status(url + "me") == 0  # the casino, and the rest with it, are gone
+
+
+@pytest.fixture(scope="module")
+def demo(demo_output: tuple[str, str]) -> str:
+    return demo_output[0]
+
+
+def test_the_demo_shows_a_lost_answer_found_by_the_reconciliation(
+    demo_output: tuple[str, str],
+) -> None:
+    finding = demo_output[1].split()
+    assert finding[0] == "applied_but_not_accepted"
+    assert "demo-lost-answer" in finding
+    assert "unanswered" in finding
+    assert "applied" in finding
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
+from scripts import reconcile
 from tests.support.operator_sim import (
     PASSWORD,
     USERNAME,
@@ -148,3 +149,34 @@ def test_the_iframe_page_and_its_script_are_served(ledger: Server) -> None:
         html = page.read().decode()
     assert '<script src="/assets/play.js">' in html
     assert "http" not in html.replace("http-equiv", "")  # no CDN, nothing fetched elsewhere
+
+
+def export_of(sim: Simulator) -> str:
+    with urllib.request.urlopen(f"{sim.base}/_sim/export", timeout=5) as answer:  # noqa: S310
+        return str(answer.read().decode())
+
+
+def test_lost_answers_are_found_by_the_reconciliation(
+    sim: Simulator, ledger: Server, log_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Table(ledger, "50.00")
+    kept = table.bet("5.00")
+    sim.faults(lose_answers=1.0)
+    try:
+        lost = table.bet("7.00")
+    finally:
+        sim.faults(lose_answers=0.0)
+    assert (kept["status"], lost["status"]) == ("open", "failed: answer lost")
+    assert table.balance() == Decimal("38.00")  # the ledger applied both
+    export = tmp_path / "operator.csv"
+    export.write_text(export_of(sim))
+    assert f"{lost['id']},bet,{table.user},USD,7.00,,unanswered," in export.read_text()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{log_dir / 'simulated.sqlite3'}")
+    out = tmp_path / "findings.json"
+    with out.open("w") as handle:
+        monkeypatch.setattr("sys.stdout", handle)
+        assert reconcile.main([str(export), "--format", "json"]) == 1
+    found = orjson.loads(out.read_text())["discrepancies"]
+    assert [
+        (f["class"], f["transaction_id"]) for f in found if f["operator_user_id"] == table.user
+    ] == [("applied_but_not_accepted", lost["id"])]
