@@ -34,6 +34,21 @@ class EventLog:
             params += tuple(topics)
         return self._select(where, params, limit, cursor=cursor)
 
+    def gaps(self, up_to: int) -> list[tuple[int, int]]:
+        """Holes in the positions up to a position: (first missing, last missing) each."""
+        position = self.database.position
+        rows = self._rows(
+            f"SELECT position, next FROM (SELECT {position} AS position, "
+            f"LEAD({position}) OVER (ORDER BY {position}) AS next FROM {self._table} "
+            f"WHERE {position} <= %s) AS pairs WHERE next > position + 1",
+            (up_to,),
+            None,
+        )
+        first = self._rows(f"SELECT MIN({position}) AS low FROM {self._table}", (), None)
+        low = int(first[0]["low"] or 1)
+        leading = [(1, low - 1)] if low > 1 else []
+        return leading + [(int(r["position"]) + 1, int(r["next"]) - 1) for r in rows]
+
     def stream(self, originator_id: UUID, after: int, limit: int) -> list[Notification]:
         """One aggregate's events after a position, oldest first."""
         key = originator_id if self.database.postgres else originator_id.hex

@@ -9,9 +9,13 @@ recorders fail on the first error.
 Appends: the library appends in a pipelined transaction (BEGIN, LOCK TABLE, NOTIFY,
 INSERT of a composite-type array, COMMIT). Here one call to a small SQL function does
 the same in a single round trip and a single implicit transaction: it takes the same
-EXCLUSIVE table lock, so positions stay gap-free and committed in order for followers,
-and inserts from plain arrays. Followers poll the log, so no NOTIFY is sent. The same
-call stores the snapshots the batch takes, in the same transaction.
+EXCLUSIVE table lock, so positions are committed in order for followers, and inserts
+from plain arrays. Under that lock it first refuses a (stream, version) already taken,
+before the sequence hands out any position: a conflict, the everyday failure of
+exactly-once, leaves no gap in the log. Only a transaction that dies after drawing its
+positions (its connection cut mid-insert) can still leave one. Followers poll the log,
+so no NOTIFY is sent. The same call stores the snapshots the batch takes, in the same
+transaction.
 """
 
 from collections.abc import Callable, Sequence
@@ -65,6 +69,13 @@ class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
                 "RETURNS SETOF bigint LANGUAGE plpgsql AS $$ BEGIN "
                 "SET LOCAL lock_timeout = '{timeout}s'; "
                 "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+                # Refuse a taken (stream, version) before any position is drawn: a
+                # failed INSERT would burn its sequence values and leave gaps in the log.
+                "IF EXISTS (SELECT 1 FROM {schema}.{table} e "
+                "JOIN unnest(ids, versions) AS n(id, v) "
+                "ON e.originator_id = n.id AND e.originator_version = n.v) THEN "
+                "RAISE EXCEPTION 'a stream version is taken' USING ERRCODE = 'unique_violation'; "
+                "END IF; "
                 "INSERT INTO {schema}.{snapshots} "
                 "(originator_id, originator_version, topic, state) "
                 "SELECT * FROM unnest(s_ids, s_versions, s_topics, s_states) "

@@ -53,11 +53,18 @@ def check_chain(runner: BatchRunner, anchors_file: Path | None) -> int:
             anchors = {
                 r["day"]: r["closing_link"] for r in csv.DictReader(handle) if r["closing_link"]
             }
-    checked, broken = verify(runner.log, runner.mapper, runner.position(), anchors)
+    up_to = runner.position()
+    checked, broken = verify(runner.log, runner.mapper, up_to, anchors)
     if broken:
         print(f"CHAIN BROKEN at {broken} ({checked} events verified before it)")
         return 1
     print(f"chain verified: {checked} events, every link matches")
+    holes = runner.log.gaps(up_to)
+    if holes:
+        # Each link commits to the position before it: a hole that was there when the
+        # chain was built is in the links; an event removed later would have broken them.
+        shown = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in holes[:20])
+        print(f"{len(holes)} gaps in the positions, none hiding an event the chain saw: {shown}")
     return 0
 
 

@@ -97,3 +97,27 @@ def test_a_bet_and_its_rollback_racing_end_consistent(
         assert rollback_answer[1].error is None
         assert bet_answer[1].error in (None, Code.TRANSACTION_ROLLED_BACK)
         assert balances_after(ledgers[0], "u1")[-1] == D("100.00")
+
+
+def test_conflicting_appends_leave_no_gap_in_the_positions() -> None:
+    """A conflict is refused before positions are drawn: an auditor finds 1..N, no holes."""
+    with fresh_database() as url:
+        opened = [open_ledger(StoreSettings(url, pool_size=4)) for _ in range(2)]
+        try:
+            stats = WriteStats()
+            opened[0].execute([Deposit("gap-d", "gap-p", "USD", Decimal("100"))])
+            for n in range(20):  # the second ledger takes each id for new: its save conflicts
+                for ledger in opened:
+                    bet = PlaceBet(f"gap-{n}", "gap-p", "USD", Decimal("1"))
+                    assert commit(ledger, [bet], RetryPolicy(), stats)[0].error is None
+            assert stats.conflicts >= 20
+            datastore = opened[0].recorder.datastore  # type: ignore[attr-defined]
+            with datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    "SELECT COUNT(*) AS n, MAX(notification_id) AS top FROM ledger_events"
+                )
+                row = cursor.fetchone()
+            assert row["n"] == row["top"]
+        finally:
+            for ledger in opened:
+                ledger.close()
