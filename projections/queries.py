@@ -36,9 +36,17 @@ def transaction_entry(database: Database, any_id: str) -> dict[str, Any] | None:
 
 
 def daily_totals(
-    database: Database, start: date, end: date, currency: str | None = None
+    database: Database,
+    start: date,
+    end: date,
+    currency: str | None = None,
+    closed_through: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Stakes, payouts, rollbacks and GGR per day and currency, with each day's closing link."""
+    """Stakes, payouts, rollbacks and GGR per day and currency, with each day's closing link.
+
+    A day's link is given only for days up to closed_through (no commit can still land in
+    them); a later day's link could still change, so it is None.
+    """
     params: tuple[Any, ...] = (start.isoformat(), end.isoformat())
     where = "day >= %s AND day <= %s"
     if currency:
@@ -46,7 +54,8 @@ def daily_totals(
     rows = database.query(
         f"SELECT * FROM {DAILY.name} WHERE {where} ORDER BY day, currency", params
     )
-    links = _closing_links(database, start, end)
+    last = end if closed_through is None else min(end, closed_through)
+    links = _closing_links(database, start, last) if last >= start else {}
     return [_report_row(dict(row), links.get(row["day"])) for row in rows]
 
 

@@ -1,8 +1,8 @@
 """The one door the routes and tools read the read models through."""
 
 import time
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -20,6 +20,9 @@ from projections.history import History
 from projections.schema import TRACKING
 
 NAME = "ledger"  # the tracking row of the ledger's read models
+# A day's closing link is published this long after the day ends: far longer than the
+# 10 s any commit may take to land, and than two servers' clocks should ever differ.
+CLOSING_GRACE_S = 300.0
 
 
 class ReadModels:
@@ -29,11 +32,19 @@ class ReadModels:
     StoreUnavailableError, like every other read of the ledger.
     """
 
-    def __init__(self, database: Database, mapper: Mapper[UUID]) -> None:
+    def __init__(
+        self,
+        database: Database,
+        mapper: Mapper[UUID],
+        closing_grace_s: float = CLOSING_GRACE_S,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.database = database
         self.log = EventLog(database)
         self.history = History(self.log, mapper)
         self._mapper = mapper
+        self._grace = timedelta(seconds=closing_grace_s)
+        self._clock = clock
 
     def entry(self, any_id: str) -> dict[str, Any] | None:
         """One ledger entry by OPERATOR id, cashier reference or CLIENT id."""
@@ -41,9 +52,18 @@ class ReadModels:
             return queries.transaction_entry(self.database, any_id)
 
     def daily(self, start: date, end: date, currency: str | None) -> list[dict[str, Any]]:
-        """Daily totals per currency with each day's closing link."""
+        """Daily totals per currency, with the closing link of every day that is closed.
+
+        A day is closed once its end is CLOSING_GRACE_S past (longer than any commit may
+        take, and than the clocks of two servers may differ) and the read models hold the
+        whole log: its closing link can then never change, so an anchor taken is for good.
+        """
+        head = self.head()
+        closed = (self._clock() - self._grace).date() - timedelta(days=1)
+        if self.position() < head:  # the chain may not hold all of a closed day yet
+            closed = date.min
         with store_errors():
-            return queries.daily_totals(self.database, start, end, currency)
+            return queries.daily_totals(self.database, start, end, currency, closed)
 
     def player_events(self, user_id: str, after: int, limit: int) -> list[dict[str, Any]]:
         """A player's events, oldest first, rendered for auditors."""

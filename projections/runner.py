@@ -12,7 +12,7 @@ from adapters.event_log import EventLog
 from adapters.sql import Database
 from projections import chain
 from projections.projection import LedgerProjection, day
-from projections.read_models import NAME, ReadModels
+from projections.read_models import CLOSING_GRACE_S, NAME, ReadModels
 from projections.schema import TRACKING, create_tables, empty_views
 from projections.views import LedgerViews
 
@@ -26,11 +26,17 @@ class BatchRunner:
     this one commits a batch of events with its tracking position in one transaction.
     """
 
-    def __init__(self, database: Database, mapper: Mapper[UUID], batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        database: Database,
+        mapper: Mapper[UUID],
+        batch_size: int = 1000,
+        closing_grace_s: float = CLOSING_GRACE_S,
+    ) -> None:
         self.database = database
         self.log = EventLog(self.database)
         self.mapper = mapper
-        self.read_models = ReadModels(database, mapper)
+        self.read_models = ReadModels(database, mapper, closing_grace_s)
         self.batch_size = batch_size
         self.views = LedgerViews(self.database)
         self.projection = LedgerProjection(view=self.views)
@@ -38,9 +44,15 @@ class BatchRunner:
         create_tables(self.database)
 
     @classmethod
-    def of(cls, application: Application[UUID], batch_size: int = 1000) -> "BatchRunner":
+    def of(
+        cls,
+        application: Application[UUID],
+        batch_size: int = 1000,
+        closing_grace_s: float = CLOSING_GRACE_S,
+    ) -> "BatchRunner":
         """The runner over an application's own event store."""
-        return cls(Database.of(application.recorder), application.mapper, batch_size)
+        database = Database.of(application.recorder)
+        return cls(database, application.mapper, batch_size, closing_grace_s)
 
     def run_once(self) -> int:
         """Process the next batch; how many events it held (0 when caught up)."""

@@ -24,6 +24,7 @@ def opened_ledger(prog: str) -> Iterator[tuple[Ledger, BatchRunner]]:
     settings = settings_or_exit(prog)
     ledger = open_ledger(settings.store)
     try:
-        yield ledger, BatchRunner.of(ledger, batch_size=settings.projection_batch_size)
+        batch, grace = settings.projection_batch_size, settings.closing_grace_s
+        yield ledger, BatchRunner.of(ledger, batch_size=batch, closing_grace_s=grace)
     finally:
         ledger.close()

@@ -58,7 +58,9 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
     runner = BatchRunner.of(ledger)
     async with follow(settings, runner) as committed:
         app[LEDGER] = ledger
-        app[READ_MODELS] = read_models = ReadModels(runner.database, ledger.mapper)
+        app[READ_MODELS] = read_models = ReadModels(
+            runner.database, ledger.mapper, settings.closing_grace_s
+        )
         app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
         writes = ThreadPoolExecutor(settings.write_lanes, thread_name_prefix="write")
         app[WRITER] = writer = Writer(

@@ -54,6 +54,7 @@ class Settings:
     log_level: str = "info"
     projections: str = "auto"
     projection_batch_size: int = 1000
+    closing_grace_s: int = 300
     parent_pid: int | None = None  # set for the server's projections child
     dev: bool = False
 
@@ -82,6 +83,7 @@ class Settings:
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning")),
             projections=_choice(env, "PROJECTIONS", "auto", ("auto", "process", "thread", "off")),
             projection_batch_size=_int(env, "PROJECTION_BATCH_SIZE", 1000, low=1, high=100_000),
+            closing_grace_s=_int(env, "CLOSING_GRACE_S", 300, low=30, high=86_400),
             parent_pid=_int(env, "PROJECTIONS_PARENT_PID", 0, low=0, high=2**31) or None,
             dev=dev,
         )

@@ -130,7 +130,8 @@ async def test_daily_report_for_today(client: LedgerClient) -> None:
     (row,) = body["days"]
     assert (row["stakes"], row["payouts"]) == ("4.00", "1.50")
     assert row["ggr"] == "2.50"
-    assert len(row["closing_link"]) == 64
+    # Today is not closed: its closing link could still change, so none is published yet.
+    assert row["closing_link"] is None
     status, _ = await client.api("GET", "/api/reports/daily?from=today")
     assert status == 400
 
