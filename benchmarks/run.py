@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import history, replay_speed, servers
+from benchmarks import history, reconcile_speed, replay_speed, servers
 from benchmarks.databases import drop_leftovers, scratch_database
 from benchmarks.plot import plot
 from benchmarks.report import render, write_json
@@ -72,6 +72,9 @@ def run_cell(
         if impl == "ledger" and rate is None and conc == max(args.concurrency):
             print("== replay of that ledger's events into fresh read models", flush=True)
             cell["replay"] = replay_speed.measure(url)
+            rows = 100_000 if args.quick else 1_000_000
+            print(f"== reconciliation of a {rows:,}-row OPERATOR export", flush=True)
+            cell["reconcile"] = reconcile_speed.measure(url, rows)
     money = "OK" if cell["money_ok"] else "FAIL"
     print(f"   {cell.get('callbacks_per_s', 0):.0f} callbacks/s, money {money}", flush=True)
     return cell
@@ -132,6 +135,10 @@ def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
             r = cell["replay"]
             lines.append(f"    replay: {r['events']:,} events in {r['seconds']} s, "
                          f"{r['events_per_s']:,} events/s")  # fmt: skip
+        if "reconcile" in cell:
+            r = cell["reconcile"]
+            lines.append(f" reconcile: {r['rows']:,} export rows in {r['seconds']} s, "
+                         f"{r['rows_per_s']:,} rows/s, peak memory {r['peak_rss_mb']} MB")  # fmt: skip
     h = long_history
     lines.append(
         f"   history: bet for a player with {h['history_events']:,} events "
