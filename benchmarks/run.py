@@ -137,8 +137,10 @@ def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
                          f"{r['events_per_s']:,} events/s")  # fmt: skip
         if "reconcile" in cell:
             r = cell["reconcile"]
-            lines.append(f" reconcile: {r['rows']:,} export rows in {r['seconds']} s, "
-                         f"{r['rows_per_s']:,} rows/s, peak memory {r['peak_rss_mb']} MB")  # fmt: skip
+            lines.append(
+                f" reconcile: {r['rows']:,} export rows in {r['seconds']} s, "
+                f"{r['rows_per_s']:,} rows/s, peak memory {r['peak_rss_mb']} MB"
+            )
     h = long_history
     lines.append(
         f"   history: bet for a player with {h['history_events']:,} events "
