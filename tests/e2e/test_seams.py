@@ -49,7 +49,7 @@ async def test_an_api_body_with_a_content_encoding_is_400(client: LedgerClient) 
 
 
 async def test_the_token_guard_exempts_exactly_the_callback_routes(client: LedgerClient) -> None:
-    for leaf in ("/anything", "/transaction/x", ""):
+    for leaf in ("/anything", "/transaction/x", "/transaction-rollback/x"):
         url = f"{client.base}{cb.CALLBACK_PATH}{leaf}"
         async with client.session.get(url) as response:
             assert response.status == 401, leaf

@@ -39,7 +39,8 @@ def paths() -> Paths:
                 ),
                 "requestBody": {
                     "required": True,
-                    "content": {"text/csv": {"schema": STR}, "application/jsonl": {"schema": STR}},
+                    "description": "CSV with a header row, or JSON lines with the same keys",
+                    "content": {"text/csv": {"schema": STR}, "text/plain": {"schema": STR}},
                 },
             }
         },
