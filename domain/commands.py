@@ -55,6 +55,8 @@ class CashierCommand:
     user_id: str
     currency: str
     amount: Decimal
+    actor: str | None = None  # the back-office user who made it; None for the cashier API
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class Block:
     """Stop the player's bets."""
 
     user_id: str
+    actor: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class Unblock:
     """Allow the player's bets again."""
 
     user_id: str
+    actor: str | None = None
+    reason: str | None = None
 
 
 Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock
