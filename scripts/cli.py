@@ -12,6 +12,7 @@ COMMANDS = {
     "replay": ("scripts.replay", "rebuild the read models, reconcile, verify the chain"),
     "report": ("scripts.report", "daily totals for finance"),
     "callback": ("scripts.callback", "send one signed OPERATOR callback"),
+    "users": ("scripts.users", "back-office accounts: add, list, disable"),
 }
 _TAKE_NO_ARGUMENTS = {"serve", "dev"}  # their main() reads only the environment
 

@@ -44,6 +44,7 @@ class Settings:
     admin_token: Secret = field(default=Secret(""))
     auditor_token: Secret = field(default=Secret(""))  # read-only /api/; empty: none
     backoffice_secret: Secret = field(default=Secret(""))  # session key; empty: one per process
+    backoffice_password: Secret = field(default=Secret(""))  # for `scripts.users add` only
     host: str = "127.0.0.1"
     port: int = 8080
     operator: OperatorApi | None = None
@@ -74,6 +75,7 @@ class Settings:
             admin_token=_secret(env, "ADMIN_TOKEN", required=serving, dev=dev),
             auditor_token=_auditor_token(env, dev=dev),
             backoffice_secret=_secret(env, "BACKOFFICE_SECRET", required=False, dev=dev),
+            backoffice_password=Secret(env.get("BACKOFFICE_PASSWORD", "")),  # its rules: users
             host=env.get("HOST", "127.0.0.1") or "127.0.0.1",
             port=_int(env, "PORT", 8080, low=0, high=65535),
             operator=_operator(env),

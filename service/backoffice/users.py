@@ -86,11 +86,13 @@ class Users:
 
     def disable(self, name: str) -> bool:
         """Refuse this account's logins and sessions from now on; False if unknown."""
+        if self._row(name) is None:
+            return False
         with self.database.transaction() as cursor:
             cursor.execute(
                 self.database.sql(f"UPDATE {USERS.name} SET disabled = 1 WHERE name = %s"), (name,)
             )
-            return bool(cursor.rowcount)
+        return True
 
     def check(self, name: str, password: str) -> User | None:
         """The enabled account whose password this is, else None; always costs one hash."""
