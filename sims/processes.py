@@ -52,7 +52,7 @@ def _inherited() -> dict[str, str]:
 def run_module(module: str, args: list[str], env: dict[str, str], log: Path) -> None:
     """Run a command line of the ledger's to its end (a child process: no import of it)."""
     with log.open("ab") as out:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [sys.executable, "-m", module, *args],
             cwd=ROOT, env=_inherited() | env, stdout=out, stderr=subprocess.STDOUT,
             timeout=60, check=False,

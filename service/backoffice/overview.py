@@ -6,6 +6,7 @@ from typing import Any
 from aiohttp import web
 
 from service.backoffice.render import page
+from service.backoffice.reports import shown_row
 from service.blocking import off_loop
 from service.keys import METRICS, READ_MODELS
 
@@ -17,7 +18,7 @@ async def overview(request: web.Request) -> web.Response:
     """What finance and support look at first."""
     read_models = request.config_dict[READ_MODELS]
     today = datetime.now(UTC).date()
-    totals = await off_loop(request, read_models.daily, today, today, None)
+    totals = [shown_row(r) for r in await off_loop(request, read_models.daily, today, today, None)]
     lag_events, lag_seconds = await off_loop(request, read_models.lag)
     position = await off_loop(request, read_models.position)
     minutes = request.config_dict[METRICS].recent.last()

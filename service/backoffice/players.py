@@ -53,7 +53,10 @@ async def player(request: web.Request) -> web.Response:
         after=after,
         next_after=events[-1]["position"] if len(events) == PAGE else None,
         at=await _balances_at(request, user),
-        currencies=sorted(request.config_dict[SETTINGS].currencies),
+        # The player's own currencies first: the likeliest choice is the default.
+        currencies=sorted(
+            request.config_dict[SETTINGS].currencies, key=lambda c: (c not in balances, c)
+        ),
         url=player_url(user),
         # One per form shown: submitting a form twice moves the money once.
         references={k: f"backoffice-{secrets.token_hex(8)}" for k in ("deposit", "withdraw")},

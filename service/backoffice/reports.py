@@ -3,11 +3,15 @@
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from aiohttp import web
 
 from domain.errors import InvalidRequestError
+from domain.money import format_amount
 from projections.queries import REPORT_COLUMNS
+from projections.schema import DAILY_SUMS
 from service.api.reading import caught_up
 from service.backoffice.chart import chart
 from service.backoffice.render import page
@@ -16,6 +20,7 @@ from service.keys import READ_MODELS
 
 routes = web.RouteTableDef()
 MAX_DAYS = 366
+AMOUNTS = (*DAILY_SUMS, "ggr")
 
 
 def span(request: web.Request) -> tuple[date, date]:
@@ -44,8 +49,14 @@ async def report(request: web.Request) -> web.Response:
     currencies = sorted({r["currency"] for r in rows})
     return await page(
         request, "reports.html", start=start, end=end, rows=rows,
-        charts=[chart(rows, c) for c in currencies],
+        charts=[chart(rows, c, start, end) for c in currencies],
+        shown=[shown_row(r) for r in rows],
     )  # fmt: skip
+
+
+def shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Amounts with the currency's places, for people (the CSV keeps the report's text)."""
+    return row | {k: format_amount(Decimal(row[k]), row["currency"]) for k in AMOUNTS}
 
 
 @routes.get("/reports.csv")

@@ -77,8 +77,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert http_status(url + "me") == 0  # the casino, and the rest with it, are gone
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+def start_chromium(profile: Path) -> WebDriver:
+    """Headless Chromium driven by chromedriver, with its own profile folder."""
     options = Options()
     options.binary_location = str(CHROMIUM)
     for flag in (
@@ -91,10 +91,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
 
