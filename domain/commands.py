@@ -65,6 +65,8 @@ class CashierCommand:
     user_id: str
     currency: str
     amount: Decimal
+    actor: str | None = None  # the back-office user who made it; None for the cashier API
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class Block:
     """Stop the player's bets."""
 
     user_id: str
+    actor: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,8 @@ class Unblock:
     """Allow the player's bets again."""
 
     user_id: str
+    actor: str | None = None
+    reason: str | None = None
 
 
 Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock

@@ -37,7 +37,7 @@ def execute(uow: UnitOfWork, cmd: Command) -> Answer:
         case Deposit() | Withdraw():
             return move_cash(uow, cmd)
         case Block() | Unblock():
-            return set_blocked(uow, cmd.user_id, blocked=isinstance(cmd, Block))
+            return set_blocked(uow, cmd, blocked=isinstance(cmd, Block))
 
 
 def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
@@ -109,20 +109,26 @@ def move_cash(uow: UnitOfWork, cmd: CashierCommand) -> Answer:
         return Answer.declined(Code.INSUFFICIENT_FUNDS)
     player = uow.wallet(cmd.user_id)
     event = Player.Deposited if isinstance(cmd, Deposit) else Player.Withdrawn
-    player.move(event, cmd.currency, delta, uow.now, reference=cmd.reference)
+    player.move(event, cmd.currency, delta, uow.now, reference=cmd.reference, **_why(cmd))
     done = CashierTransaction.record(cmd, player.balance(cmd.currency), uow.now)
     return uow.add(done).answer
 
 
-def set_blocked(uow: UnitOfWork, user_id: str, *, blocked: bool) -> Answer:
+def set_blocked(uow: UnitOfWork, cmd: Block | Unblock, *, blocked: bool) -> Answer:
     """Block or unblock bets; asking for the state the player is in records nothing."""
-    player = uow.player(user_id)
+    player = uow.player(cmd.user_id)
     if player is None and not blocked:
         return Answer()
-    player = player or uow.wallet(user_id)
+    player = player or uow.wallet(cmd.user_id)
     if player.blocked != blocked:
-        player.block(uow.now) if blocked else player.unblock(uow.now)
+        change = player.block if blocked else player.unblock
+        change(uow.now, **_why(cmd))
     return Answer()
+
+
+def _why(cmd: CashierCommand | Block | Unblock) -> dict[str, str]:
+    """Who did it and why, only when a person said so: old events and the API's carry neither."""
+    return {k: v for k, v in (("actor", cmd.actor), ("reason", cmd.reason)) if v is not None}
 
 
 def _apply(

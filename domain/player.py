@@ -49,21 +49,33 @@ class Player(Aggregate):
         def delta(self) -> Decimal:
             return self.amount if self.reversed_action == Action.BET else -self.amount
 
+    # Who moved money by hand and why. Class-level defaults: events stored before these
+    # fields existed decode with None, and so do the cashier API's.
     class Deposited(MoneyMoved):
         reference: str
+        actor: str | None = None
+        reason: str | None = None
 
     class Withdrawn(MoneyMoved):
         reference: str
+        actor: str | None = None
+        reason: str | None = None
 
         @property
         def delta(self) -> Decimal:
             return -self.amount
 
     class Blocked(Aggregate.Event):
+        actor: str | None = None
+        reason: str | None = None
+
         def apply(self, aggregate: Any) -> None:
             aggregate.blocked = True
 
     class Unblocked(Aggregate.Event):
+        actor: str | None = None
+        reason: str | None = None
+
         def apply(self, aggregate: Any) -> None:
             aggregate.blocked = False
 
@@ -99,10 +111,10 @@ class Player(Aggregate):
             **fields,
         )
 
-    def block(self, at: datetime) -> None:
-        """Record that bets are now declined."""
-        self.trigger_event(self.Blocked, timestamp=at)
+    def block(self, at: datetime, **why: str | None) -> None:
+        """Record that bets are now declined (why: actor and reason, when a person did it)."""
+        self.trigger_event(self.Blocked, timestamp=at, **why)
 
-    def unblock(self, at: datetime) -> None:
+    def unblock(self, at: datetime, **why: str | None) -> None:
         """Record that bets are allowed again."""
-        self.trigger_event(self.Unblocked, timestamp=at)
+        self.trigger_event(self.Unblocked, timestamp=at, **why)

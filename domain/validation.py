@@ -53,10 +53,12 @@ def cashier_command(
     currency: str,
     amount: str,
     currencies: Collection[str],
+    actor: str | None = None,
+    reason: str | None = None,
 ) -> CashierCommand:
     """A cashier movement of more than zero in an accepted currency."""
     value = parse_amount(amount, currency)
     if value == ZERO:
         raise InvalidAmountError("a cashier movement must be more than zero")
     check_currency(currency, currencies)
-    return kind(reference, user_id, currency, value)
+    return kind(reference, user_id, currency, value, actor, reason)

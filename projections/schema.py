@@ -104,8 +104,15 @@ TRACKING = Table(
     keys=("name",),
     nullable=frozenset({"event_time"}),
 )
+# How far the chain has been verified from the stored bytes (the back office's integrity
+# page advances it); not a view: a replay rebuilds the same links, so it stays true.
+VERIFIED = Table(
+    "rm_verified",
+    {"name": _T, "position": _N, "link": _T, "checked_at": _T},
+    keys=("name",),
+)
 VIEWS = (PLAYERS, BALANCES, TRANSACTIONS, DAILY, CHAIN)
-TABLES = (*VIEWS, TRACKING)
+TABLES = (*VIEWS, TRACKING, VERIFIED)
 
 
 def create_tables(database: Database) -> None:

@@ -23,9 +23,15 @@ class Break:
         return f"position {self.position}: {self.reason}"
 
 
-def recomputed(log: EventLog, mapper: Mapper, up_to: int) -> Iterator[tuple[int, str, str]]:  # type: ignore[type-arg]
-    """(position, day, link) for every stored event up to a position, from the bytes."""
-    link, after = chain.GENESIS, 0
+def recomputed(
+    log: EventLog,
+    mapper: Mapper,  # type: ignore[type-arg]
+    up_to: int,
+    after: int = 0,
+    link: str = chain.GENESIS,
+) -> Iterator[tuple[int, str, str]]:
+    """(position, day, link) for every stored event after one (whose link is given) up to
+    a position, from the bytes."""
     while page := log.page(after, 2000):
         for stored in page:
             if stored.id > up_to:
@@ -44,12 +50,18 @@ def verify(
     mapper: Mapper,
     up_to: int,
     anchors: Mapping[str, str] | None = None,  # type: ignore[type-arg]
+    *,
+    after: int = 0,
+    start: str = chain.GENESIS,
 ) -> tuple[int, Break | None]:
-    """How many events were checked, and the first break (None when the chain holds)."""
-    stored = _stored(log, up_to)
+    """How many events were checked, and the first break (None when the chain holds).
+
+    after, start: begin after a position already verified, whose link is known good.
+    """
+    stored = _stored(log, up_to, after)
     closing: dict[str, str] = {}
     checked = 0
-    for position, moment, link in recomputed(log, mapper, up_to):
+    for position, moment, link in recomputed(log, mapper, up_to, after, start):
         expected = next(stored, None)
         if expected is None or expected[0] != position:
             missing = expected[0] if expected and expected[0] < position else position
@@ -66,8 +78,7 @@ def verify(
     return checked, None
 
 
-def _stored(log: EventLog, up_to: int) -> Iterator[tuple[int, str]]:
-    after = 0
+def _stored(log: EventLog, up_to: int, after: int = 0) -> Iterator[tuple[int, str]]:
     while page := stored_links(log.database, after, 2000):
         for position, link in page:
             if position > up_to:

@@ -13,6 +13,7 @@ COMMANDS = {
     "report": ("scripts.report", "daily totals for finance"),
     "reconcile": ("scripts.reconcile", "compare an OPERATOR export with the ledger"),
     "callback": ("scripts.callback", "send one signed OPERATOR callback"),
+    "users": ("scripts.users", "back-office accounts: add, list, disable"),
 }
 _TAKE_NO_ARGUMENTS = {"serve", "dev"}  # their main() reads only the environment
 

@@ -15,6 +15,7 @@ from service.api import audit, openapi, reconciliations, reports, wallets
 from service.api.auth import require_token
 from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
+from service.backoffice.app import add_backoffice
 from service.follower import follow
 from service.keys import LEDGER, METRICS, READ_MODELS, READ_POOL, SETTINGS, WRITER
 from service.settings import Settings
@@ -25,7 +26,10 @@ def create_app(settings: Settings) -> web.Application:
     """The whole service as an aiohttp application; nothing starts until it runs."""
     callback_paths = callbacks.paths(settings.callback_path).values()
     app = web.Application(
-        middlewares=[require_token(settings.admin_token, callback_paths), api_errors]
+        middlewares=[
+            require_token(settings.admin_token, callback_paths, settings.auditor_token),
+            api_errors,
+        ]
     )
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
@@ -33,6 +37,7 @@ def create_app(settings: Settings) -> web.Application:
     for module in (wallets, audit, reports, reconciliations, ops, openapi):
         app.router.add_routes(module.routes)
     setup_sessions(app)
+    add_backoffice(app, settings)
     refuse_overlaps(app, settings.callback_path)
     callbacks.add_routes(app, settings.callback_path)
     return app

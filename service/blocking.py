@@ -12,6 +12,12 @@ T = TypeVar("T")
 
 
 async def off_loop(request: web.Request, work: Callable[..., T], *args: Any) -> T:
-    """Run a blocking read on the read pool."""
+    """Run a blocking read on the read pool (found from a sub-application too)."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(request.app[READ_POOL], work, *args)
+    return await loop.run_in_executor(request.config_dict[READ_POOL], work, *args)
+
+
+async def off_loop_app(app: web.Application, work: Callable[..., T], *args: Any) -> T:
+    """Run blocking work on the read pool outside a request (start-up, say)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(app[READ_POOL], work, *args)

@@ -7,6 +7,8 @@ from aiohttp import web
 from ledger.application import Ledger
 from ledger.writer import Writer
 from projections.read_models import ReadModels
+from service.backoffice.throttle import Throttle
+from service.backoffice.users import Users
 from service.igpx.client import IgpxClient
 from service.settings import Settings
 from service.telemetry import Metrics
@@ -18,3 +20,5 @@ READ_POOL = web.AppKey("read_pool", ThreadPoolExecutor)  # blocking store reads
 READ_MODELS = web.AppKey("read_models", ReadModels)
 METRICS = web.AppKey("metrics", Metrics)
 IGPX = web.AppKey("igpx", IgpxClient)  # present only when the OPERATOR API is configured
+USERS = web.AppKey("backoffice_users", Users)  # the back office's accounts
+THROTTLE = web.AppKey("backoffice_throttle", Throttle)  # slows repeated failed logins

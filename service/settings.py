@@ -42,6 +42,9 @@ class Settings:
     store: StoreSettings
     security_hash: Secret = field(default=Secret(""))
     admin_token: Secret = field(default=Secret(""))
+    auditor_token: Secret = field(default=Secret(""))  # read-only /api/; empty: none
+    backoffice_secret: Secret = field(default=Secret(""))  # session key; empty: one per process
+    backoffice_password: Secret = field(default=Secret(""))  # for `scripts.users add` only
     host: str = "127.0.0.1"
     port: int = 8080
     operator: OperatorApi | None = None
@@ -71,6 +74,9 @@ class Settings:
             store=_store(env, pool_size=lanes + reads),
             security_hash=_secret(env, "IGPX_SECURITY_HASH", required=serving, dev=dev),
             admin_token=_secret(env, "ADMIN_TOKEN", required=serving, dev=dev),
+            auditor_token=_auditor_token(env, dev=dev),
+            backoffice_secret=_secret(env, "BACKOFFICE_SECRET", required=False, dev=dev),
+            backoffice_password=Secret(env.get("BACKOFFICE_PASSWORD", "")),  # its rules: users
             host=env.get("HOST", "127.0.0.1") or "127.0.0.1",
             port=_int(env, "PORT", 8080, low=0, high=65535),
             operator=_operator(env),
@@ -135,6 +141,13 @@ def _secret(env: Mapping[str, str], name: str, *, required: bool, dev: bool) -> 
     if value and len(value) < MIN_SECRET_LENGTH and not dev:
         raise SettingsError(f"{name} must have at least {MIN_SECRET_LENGTH} characters")
     return Secret(value)
+
+
+def _auditor_token(env: Mapping[str, str], *, dev: bool) -> Secret:
+    token = _secret(env, "AUDITOR_TOKEN", required=False, dev=dev)
+    if token and token == env.get("ADMIN_TOKEN"):
+        raise SettingsError("AUDITOR_TOKEN must differ from ADMIN_TOKEN")
+    return token
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

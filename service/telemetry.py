@@ -25,14 +25,39 @@ class Metrics:
             ["action"], buckets=BUCKETS, registry=self.registry,
         )  # fmt: skip
 
+        self.recent = PerMinute()
+
     def observe(self, action: str, outcome: str, started: float) -> None:
         """Count one answered callback and its latency."""
         self.callbacks.labels(action, outcome).inc()
+        self.recent.count(outcome)
         self.latency.labels(action).observe(time.perf_counter() - started)
 
     def watch_store(self, stats: Callable[[], Any], lag: Callable[[], tuple[int, float]]) -> None:
         """Report the writer's counters and the projection lag, read when scraped."""
         self.registry.register(StoreCollector(stats, lag))
+
+
+class PerMinute:
+    """Callbacks answered in each of the last minutes, by outcome, for the back office."""
+
+    def __init__(self, minutes: int = 15) -> None:
+        self.minutes = minutes
+        self._counts: dict[int, dict[str, int]] = {}
+
+    def count(self, outcome: str, now: float | None = None) -> None:
+        """One more answered callback in this minute."""
+        minute = int((time.time() if now is None else now) // 60)
+        tally = self._counts.setdefault(minute, {})
+        tally[outcome] = tally.get(outcome, 0) + 1
+        if len(self._counts) > self.minutes:
+            del self._counts[min(self._counts)]
+
+    def last(self, now: float | None = None) -> list[tuple[int, dict[str, int]]]:
+        """(minute start as epoch seconds, outcomes) for each recent minute, oldest first."""
+        current = int((time.time() if now is None else now) // 60)
+        return [(m * 60, dict(self._counts.get(m, {})))
+                for m in range(current - self.minutes + 1, current + 1)]  # fmt: skip
 
 
 class StoreCollector(Collector):

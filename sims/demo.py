@@ -3,7 +3,9 @@
 The ledger runs on a fresh SQLite file under var/demo/ with the IGPX_* variables pointing at
 the simulator; the casino talks to the ledger with the admin token; a demo player is funded
 through the deposits route. ADMIN_TOKEN, IGPX_SECURITY_HASH and IGPX_CLIENT_PASSWORD come from
-the environment when set, else are made up for this run; none is ever printed. Each process
+the environment when set, else are made up for this run; none is ever printed. The back
+office gets a demo admin and a demo auditor (python -m scripts.users, run as a child),
+whose made-up passwords are printed: they guard nothing but this demo. Each process
 logs to its own file beside the database. Ctrl-C stops everything.
 """
 
@@ -16,7 +18,9 @@ import time
 from pathlib import Path
 
 from sims import lost_answer
-from sims.processes import HOST, Processes, fail, free_port, http
+from sims.processes import HOST, Processes, fail, free_port, http, run_module
+
+DEMO_ACCOUNTS = (("demo-admin", "admin"), ("demo-auditor", "auditor"))
 
 
 def made_up(name: str) -> str:
@@ -80,6 +84,17 @@ def fund(ledger: str, token: str, player: str, currency: str, amount: str) -> No
         fail(f"the welcome deposit failed with HTTP {status}")
 
 
+def accounts(database: str, var: Path) -> dict[str, str]:
+    """The back office's demo admin and auditor, with passwords made up for this run."""
+    made = {}
+    for name, role in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        env = {"DATABASE_URL": database, "BACKOFFICE_PASSWORD": password}
+        run_module("scripts.users", ["add", name, "--role", role], env, var / "users.log")
+        made[name] = password
+    return made
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m sims.demo", description=__doc__)
     parser.add_argument("--port", type=int, default=8000, help="the casino's port (0: any free)")
@@ -107,6 +122,10 @@ def main(argv: list[str]) -> int:
             f"  {args.player} starts with {args.deposit} {args.currency}; logs in {var}/",
             flush=True,
         )
+        made = accounts(envs["ledger"]["DATABASE_URL"], var)
+        print(f"demo: back office {urls['ledger']}/backoffice/", flush=True)
+        for name, role in DEMO_ACCOUNTS:
+            print(f"  {role}: {name} / {made[name]}", flush=True)
         token, database = envs["ledger"]["ADMIN_TOKEN"], envs["ledger"]["DATABASE_URL"]
         lost_answer.show(urls, token, args.currency, database, var)
         while not (gone := procs.any_exited()):

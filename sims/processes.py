@@ -49,6 +49,18 @@ def inherited() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(ours)}
 
 
+def run_module(module: str, args: list[str], env: dict[str, str], log: Path) -> None:
+    """Run a command line of the ledger's to its end (a child process: no import of it)."""
+    with log.open("ab") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT, env=inherited() | env, stdout=out, stderr=subprocess.STDOUT,
+            timeout=60, check=False,
+        )  # fmt: skip
+    if done.returncode != 0:
+        fail(f"{module} {' '.join(args[:2])} failed; see {log}")
+
+
 class Processes:
     """The demo's children: started with their own environment and log file, stopped in reverse."""
 

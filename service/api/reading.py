@@ -16,7 +16,7 @@ CATCH_UP_S = 2.0
 
 async def caught_up(request: web.Request) -> bool:
     """Wait (briefly) until the read models include everything committed before this request."""
-    read_models = request.app[READ_MODELS]
+    read_models = request.config_dict[READ_MODELS]
     head = await off_loop(request, read_models.head)
     return await off_loop(request, read_models.wait_for, head, CATCH_UP_S)
 

@@ -169,6 +169,10 @@ async def test_openapi_lists_exactly_the_routes_served(client: LedgerClient) -> 
     served = {
         (route.method, route.resource.canonical)
         for route in app.router.routes()
-        if route.method != "HEAD" and route.resource is not None
+        if route.method != "HEAD"
+        and route.resource is not None
+        # the back office's pages are HTML for people, not the machine API
+        and not route.resource.canonical.startswith("/backoffice")
+        and route.resource.canonical != "/"
     }
     assert served == documented

@@ -14,6 +14,7 @@ from service.settings import Settings
 Operation = tuple[str, str]  # (METHOD, /path/{param})
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 CALLBACK_PATHS = [None, "/hooks/igpx"]  # None: the default one
+PAGES = "/backoffice"
 
 
 def config(callback_path: str | None) -> Settings:
@@ -23,11 +24,15 @@ def config(callback_path: str | None) -> Settings:
 
 def served(app_config: Settings) -> set[Operation]:
     """What the router answers; the store opens only at startup, so nothing starts here.
-    HEAD is left out: aiohttp adds it beside every GET."""
+    HEAD is left out: aiohttp adds it beside every GET; so are the back office's pages
+    (HTML for people, not the machine API) and / that leads to them."""
     return {
         (route.method, route.resource.canonical)
         for route in create_app(app_config).router.routes()
-        if route.resource is not None and route.method != hdrs.METH_HEAD
+        if route.resource is not None
+        and route.method != hdrs.METH_HEAD
+        and not route.resource.canonical.startswith(PAGES)
+        and route.resource.canonical != "/"
     }
 
 
