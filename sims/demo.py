@@ -122,12 +122,12 @@ def main(argv: list[str]) -> int:
             f"  {args.player} starts with {args.deposit} {args.currency}; logs in {var}/",
             flush=True,
         )
+        token, database = envs["ledger"]["ADMIN_TOKEN"], envs["ledger"]["DATABASE_URL"]
+        lost_answer.show(urls, token, args.currency, database, var)
         made = accounts(envs["ledger"]["DATABASE_URL"], var)
         print(f"demo: back office {urls['ledger']}/backoffice/", flush=True)
         for name, role in DEMO_ACCOUNTS:
             print(f"  {role}: {name} / {made[name]}", flush=True)
-        token, database = envs["ledger"]["ADMIN_TOKEN"], envs["ledger"]["DATABASE_URL"]
-        lost_answer.show(urls, token, args.currency, database, var)
         while not (gone := procs.any_exited()):
             time.sleep(0.5)
         fail(f"{gone} stopped; see {var / f'{gone}.log'}")

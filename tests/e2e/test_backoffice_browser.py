@@ -167,7 +167,8 @@ def test_an_auditor_finds_what_happened_to_a_bet(demo: Demo, browser: WebDriver)
         keep_page(browser, "backoffice-report.png")
         csv = download(browser, browser.find_element(By.ID, "csv"))
         assert csv.startswith("day,currency,stakes")
-        assert ",USD,5.00," in csv
+        # Today's stakes: this bet, and the demo's reconciliation scene (2.00 and 3.00).
+        assert ",USD,10.00," in csv
 
 
 def download(browser: WebDriver, link: Any) -> str:
