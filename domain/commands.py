@@ -97,4 +97,15 @@ class Unblock:
     reason: str | None = None
 
 
-Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock
+@dataclass(frozen=True, slots=True)
+class SettleInDoubt:
+    """Undo a bet answered INTERNAL_ERROR whose commit may have landed: the OPERATOR thinks
+    it failed and will never settle it, so it must cost the player nothing."""
+
+    transaction_id: str
+    user_id: str
+    currency: str
+    amount: Decimal
+
+
+Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock | SettleInDoubt

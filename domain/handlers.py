@@ -16,11 +16,13 @@ from domain.commands import (
     OperatorCommand,
     PlaceBet,
     RollBack,
+    SettleInDoubt,
     Unblock,
     Withdraw,
 )
 from domain.money import ZERO
 from domain.player import Player
+from domain.settling import settle_in_doubt
 from domain.transaction import Arrival, OperatorTransaction, Status
 from domain.unit_of_work import UnitOfWork
 
@@ -36,6 +38,8 @@ def execute(uow: UnitOfWork, cmd: Command) -> Answer:
             return roll_back(uow, cmd)
         case Deposit() | Withdraw():
             return move_cash(uow, cmd)
+        case SettleInDoubt():
+            return settle_in_doubt(uow, cmd)
         case Block() | Unblock():
             return set_blocked(uow, cmd, blocked=isinstance(cmd, Block))
 

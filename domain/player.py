@@ -49,6 +49,12 @@ class Player(Aggregate):
         def delta(self) -> Decimal:
             return self.amount if self.reversed_action == Action.BET else -self.amount
 
+    class BetReversed(MoneyMoved):
+        """The ledger gave back a stake it took for a bet it answered INTERNAL_ERROR."""
+
+        operator_transaction_id: str
+        reason: str
+
     # Who moved money by hand and why. Class-level defaults: events stored before these
     # fields existed decode with None, and so do the cashier API's.
     class Deposited(MoneyMoved):

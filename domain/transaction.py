@@ -39,6 +39,10 @@ class Arrival:
     reversed_amount: Decimal | None
 
 
+# What rolled_back_by says when the ledger itself undid a bet whose outcome was in doubt.
+IN_DOUBT = "ledger: answered INTERNAL_ERROR while the outcome was in doubt"
+
+
 class OperatorTransaction(Aggregate):
     """One small stream per OPERATOR transaction id; version 1 can be written only once."""
 
@@ -64,6 +68,14 @@ class OperatorTransaction(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.rolled_back_by = self.rolled_back_by
+
+    class ReversedInDoubt(Aggregate.Event):
+        """The ledger undid this applied bet: it had answered INTERNAL_ERROR for it."""
+
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.rolled_back_by = IN_DOUBT
 
     def __init__(self, operator_transaction_id: str) -> None:
         self.operator_transaction_id = operator_transaction_id
@@ -102,6 +114,10 @@ class OperatorTransaction(Aggregate):
         """The original of a tombstone finally arrived."""
         self.trigger_event(self.ArrivedAfterRollback, timestamp=at, **vars(arrival))
 
+    def reverse_in_doubt(self, reason: str, at: datetime) -> None:
+        """The ledger undoes this bet itself; every later delivery is TRANSACTION_ROLLED_BACK."""
+        self.trigger_event(self.ReversedInDoubt, timestamp=at, reason=reason)
+
     def mark_rolled_back(self, rolled_back_by: str, at: datetime) -> None:
         """A rollback named this transaction (first one only)."""
         self.trigger_event(self.RolledBack, timestamp=at, rolled_back_by=rolled_back_by)
@@ -114,6 +130,8 @@ class OperatorTransaction(Aggregate):
             raise LedgerError("a transaction rolled back before it arrived has no answer yet")
         if arrival.error is not None:
             return Answer.declined(Code(arrival.error))
+        if self.rolled_back_by == IN_DOUBT:  # its first answer was INTERNAL_ERROR: not a bet
+            return Answer.declined(Code.TRANSACTION_ROLLED_BACK)
         return Answer(
             transaction_id=self.id,
             currency=arrival.reversed_currency or arrival.currency,

@@ -10,7 +10,7 @@ from eventsourcing.projection import Projection
 from domain.cashier import CashierTransaction
 from domain.commands import Action
 from domain.player import Player
-from domain.transaction import Arrival, OperatorTransaction, Status
+from domain.transaction import IN_DOUBT, Arrival, OperatorTransaction, Status
 from projections.schema import TRANSACTIONS
 from projections.views import LedgerViews
 
@@ -93,6 +93,10 @@ class LedgerProjection(Projection[Any]):
         self._update_operator(event, tracking, rolled_back_by=event.rolled_back_by)
 
     @process_event.register
+    def _reversed(self, event: OperatorTransaction.ReversedInDoubt, tracking: Tracking) -> None:
+        self._update_operator(event, tracking, rolled_back_by=IN_DOUBT)
+
+    @process_event.register
     def _cashier(self, event: CashierTransaction.Recorded, tracking: Tracking) -> None:
         self.views.record(
             _entry("cashier", event.reference, event, tracking)
@@ -130,4 +134,6 @@ def _daily_column(event: Player.MoneyMoved) -> tuple[str, str]:
     if isinstance(event, Player.RollbackApplied):
         refund = event.reversed_action == Action.BET
         return ("stake_refunds" if refund else "payout_reversals"), "rollbacks"
+    if isinstance(event, Player.BetReversed):  # the ledger gave a stake back itself
+        return "stake_refunds", "rollbacks"
     return ("deposits" if isinstance(event, Player.Deposited) else "withdrawals"), ""

@@ -59,7 +59,13 @@ class Settings:
     projection_batch_size: int = 1000
     closing_grace_s: int = 300
     parent_pid: int | None = None  # set for the server's projections child
+    in_doubt_journal: str = ""  # default: var/in-doubt-{PORT}.jsonl
     dev: bool = False
+
+    @property
+    def journal_path(self) -> str:
+        """Where this server keeps its bets in doubt (one file per server process)."""
+        return self.in_doubt_journal or f"var/in-doubt-{self.port}.jsonl"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, serving: bool = True) -> "Settings":
@@ -91,6 +97,7 @@ class Settings:
             projection_batch_size=_int(env, "PROJECTION_BATCH_SIZE", 1000, low=1, high=100_000),
             closing_grace_s=_int(env, "CLOSING_GRACE_S", 300, low=30, high=86_400),
             parent_pid=_int(env, "PROJECTIONS_PARENT_PID", 0, low=0, high=2**31) or None,
+            in_doubt_journal=env.get("IN_DOUBT_JOURNAL", ""),
             dev=dev,
         )
 

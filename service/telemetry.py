@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -26,6 +26,14 @@ class Metrics:
         )  # fmt: skip
 
         self.recent = PerMinute()
+        self.doubts_settled = Counter(
+            "ledger_in_doubt_settled", "Bets answered INTERNAL_ERROR, settled by the ledger: "
+            "reversed (it had landed) or closed (it had not)", ["outcome"], registry=self.registry,
+        )  # fmt: skip
+        self.doubts_pending = Gauge(
+            "ledger_in_doubt_pending", "Bets in doubt the store has not settled yet",
+            registry=self.registry,
+        )  # fmt: skip
 
     def observe(self, action: str, outcome: str, started: float) -> None:
         """Count one answered callback and its latency."""
