@@ -21,6 +21,8 @@ from service.keys import LEDGER, METRICS, READ_MODELS, READ_POOL, SETTINGS, WRIT
 from service.settings import Settings
 from service.telemetry import Metrics
 
+UPLOAD_MAX = 64 * 1024 * 1024
+
 
 def create_app(settings: Settings) -> web.Application:
     """The whole service as an aiohttp application; nothing starts until it runs."""
@@ -29,7 +31,11 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[
             require_token(settings.admin_token, callback_paths, settings.auditor_token),
             api_errors,
-        ]
+        ],
+        # What aiohttp reads whole: the back office's forms, the largest an OPERATOR
+        # export uploaded to its reconciliation page. The callbacks and the API read
+        # their bodies themselves, capped at 64 KiB (service/bodies.py).
+        client_max_size=UPLOAD_MAX,
     )
     app[SETTINGS] = settings
     app[METRICS] = Metrics()

@@ -15,6 +15,7 @@ from service.backoffice import (
     login,
     overview,
     players,
+    reconciliation,
     reports,
     transactions,
 )
@@ -28,9 +29,7 @@ from service.settings import Settings
 
 PREFIX = "/backoffice"
 STATIC = Path(__file__).parent / "static"
-# The reconciliation page (an OPERATOR export uploaded, discrepancies by class) plugs in
-# here as one more module of routes, with its entry in render.NAV.
-PAGES = (overview, login, players, actions, transactions, reports, integrity)
+PAGES = (overview, login, players, actions, transactions, reports, integrity, reconciliation)
 
 
 def backoffice(settings: Settings) -> web.Application:

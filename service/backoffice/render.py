@@ -8,14 +8,14 @@ from aiohttp_session import get_session
 
 from service.backoffice.access import csrf_token, user_of
 
-# (path, label); the reconciliation page plugs in here when it exists:
-# ("/backoffice/reconciliation", "Reconciliation").
+# (path, label)
 NAV = (
     ("/backoffice/", "Overview"),
     ("/backoffice/players", "Players"),
     ("/backoffice/transactions", "Transactions"),
     ("/backoffice/reports", "Reports"),
     ("/backoffice/integrity", "Integrity"),
+    ("/backoffice/reconciliation", "Reconciliation"),
 )
 
 

@@ -254,3 +254,47 @@ async def test_logout_ends_the_session(bo: TestClient) -> None:  # type: ignore[
     await bo.post("/backoffice/logout", data={"csrf": token})
     answer = await bo.get("/backoffice/")
     assert answer.url.path == "/backoffice/login"
+
+
+EXPORT = (
+    "transaction_id,action,user_id,currency,amount,rollback_transaction_id,status,created_at\n"
+    "bet-1,bet,p1,USD,5.00,,unanswered,2026-11-27T10:00:00Z\n"
+    "bet-ghost,bet,p1,USD,2.00,,accepted,2026-11-27T10:00:01Z\n"
+)
+
+
+async def upload(client: TestClient, csrf: str | None, export: str = EXPORT) -> Any:  # type: ignore[type-arg]
+    from aiohttp import FormData
+
+    form = FormData()
+    if csrf is not None:
+        form.add_field("csrf", csrf)
+    form.add_field("export", export.encode(), filename="operator.csv", content_type="text/csv")
+    return await client.post("/backoffice/reconciliation", data=form)
+
+
+async def test_an_auditor_uploads_an_export_and_sees_the_discrepancies_by_class(
+    bo: TestClient,  # type: ignore[type-arg]
+) -> None:
+    csrf = await log_in(bo, "otto")
+    answer = await upload(bo, csrf)
+    html = await answer.text()
+    assert answer.status == 200, html[:500]
+    assert "discrepancies found" in html
+    rows = re.findall(r"<tr><td>(\w+)</td>\s*<td><a href=\"[^\"]+\">([\w-]+)</a>", html)
+    assert sorted(rows) == [
+        ("applied_but_not_accepted", "bet-1"),
+        ("missing_in_ledger", "bet-ghost"),
+    ]
+
+
+async def test_an_upload_without_its_csrf_token_is_403(bo: TestClient) -> None:  # type: ignore[type-arg]
+    await log_in(bo, "otto")
+    assert (await upload(bo, None)).status == 403
+
+
+async def test_an_unreadable_export_is_an_error_page_naming_the_line(bo: TestClient) -> None:  # type: ignore[type-arg]
+    csrf = await log_in(bo, "otto")
+    answer = await upload(bo, csrf, EXPORT + "x,bet,p1,USD,1e3,,accepted,2026-11-27\n")
+    assert answer.status == 400
+    assert "line 4" in await answer.text()
