@@ -8,6 +8,7 @@ from ledger.application import Ledger
 from ledger.writer import Writer
 from projections.read_models import ReadModels
 from service.igpx.client import IgpxClient
+from service.probes import StoreProbes
 from service.settings import Settings
 from service.telemetry import Metrics
 
@@ -15,6 +16,7 @@ SETTINGS = web.AppKey("settings", Settings)
 LEDGER = web.AppKey("ledger", Ledger)
 WRITER = web.AppKey("writer", Writer)
 READ_POOL = web.AppKey("read_pool", ThreadPoolExecutor)  # blocking store reads
+PROBES = web.AppKey("probes", StoreProbes)  # /readyz and /metrics, on threads of their own
 READ_MODELS = web.AppKey("read_models", ReadModels)
 METRICS = web.AppKey("metrics", Metrics)
 IGPX = web.AppKey("igpx", IgpxClient)  # present only when the OPERATOR API is configured
