@@ -108,6 +108,13 @@ def _columns(events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
     )
 
 
+# psycopg_pool retries a failed connection with a doubling delay for five minutes: after
+# a minute-long outage or a failover it slept up to 32 s past the database's return. Giving
+# up after this long instead, the pool starts a fresh attempt (at once) the next time a
+# request waits for a connection: it reconnects as fast as the ledger asks, no faster.
+RECONNECT_GIVE_UP_S = 2.0
+
+
 class Factory(postgres.PostgresFactory):
     """PERSISTENCE_MODULE=adapters.recorders selects these recorders."""
 
@@ -118,6 +125,7 @@ class Factory(postgres.PostgresFactory):
         # libpq parameters of DATABASE_URL the library has no setting for (sslmode, ...).
         options = dict(parse_qsl(self.env.get("LIBPQ_OPTIONS") or ""))
         self.datastore.pool.kwargs.update(options)  # type: ignore[union-attr]
+        self.datastore.pool.reconnect_timeout = RECONNECT_GIVE_UP_S
 
     def application_recorder(self) -> PostgresApplicationRecorder:
         """The event store, appending to the snapshot table the snapshot store reads."""
