@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from adapters.failures import ConflictError, StoreUnavailableError
+from adapters.failures import CommitUnconfirmedError, ConflictError, StoreUnavailableError
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command
@@ -77,6 +77,11 @@ def commit(
             conflicts += 1
             if conflicts >= policy.max_conflicts:
                 return [INTERNAL]
+        except CommitUnconfirmedError:  # reading again would show it committed: it is not, yet
+            stats.store_errors += 1
+            if unknown is not None:
+                unknown.extend(commands)
+            return [INTERNAL] * len(commands)
         except StoreUnavailableError:
             stats.store_errors += 1
             from_store = True

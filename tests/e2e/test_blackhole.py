@@ -17,7 +17,7 @@ import pytest
 
 from tests.support import callbacks as cb
 from tests.support.client import LedgerClient, new_id, new_user
-from tests.support.moves import read_moves
+from tests.support.moves import IN_DOUBT_SETTLED, read_moves
 from tests.support.proxy import TcpProxy
 from tests.support.server import Server
 
@@ -26,10 +26,6 @@ BLACKHOLE_S = float(os.environ.get("BLACKHOLE_SECONDS", "60"))
 ANSWER_BOUND_S = 10.0
 PLAYERS = 8
 FUNDS = Decimal("1000.00")
-# Issue 12, deliverable 2 (the ledger settles unknown outcomes itself) makes a bet answered
-# INTERNAL_ERROR move nothing by the end. Until it lands, such a bet whose commit reached
-# the database when the partition healed still holds its stake: flip this with it.
-IN_DOUBT_SETTLED = False
 
 
 @dataclass
