@@ -5,9 +5,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test unit integration e2e chaos chaos-smoke lint format clean replay \
-	bench soak profile demo
+.PHONY: install run test unit integration e2e chaos chaos-smoke ha ha-smoke lint format clean \
+	replay bench soak profile demo
 CHAOS_SECONDS ?= 300
+HA_SECONDS ?= 120
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ demo: $(STAMP)
 	@$(PY) -m sims.demo
 
 ## test: lint, then every tier (PostgreSQL from TEST_POSTGRES_URL, default 127.0.0.1:5432)
-test: lint unit integration e2e chaos-smoke
+test: lint unit integration e2e chaos-smoke ha-smoke
 
 unit: $(STAMP)
 	$(PYTEST) tests/unit
@@ -56,6 +57,14 @@ chaos-smoke: $(STAMP)
 ## chaos: real servers SIGKILLed and restarted and the database cut, under OPERATOR load
 chaos: $(STAMP)
 	$(PY) -m tests.chaos.driver --duration $(CHAOS_SECONDS)
+
+## ha-smoke: the high-availability run, time-boxed (HA_SMOKE_SECONDS, default 40), run by make test
+ha-smoke: $(STAMP)
+	$(PYTEST) tests/ha
+
+## ha: pg_auto_failover (monitor + 2 nodes) and 2 servers behind HAProxy; kill the primary, a server
+ha: $(STAMP)
+	$(PY) -m tests.ha.driver --duration $(HA_SECONDS)
 
 ## soak: ten minutes of steady load; the server's memory at the start and the end
 soak: $(BENCH_STAMP)

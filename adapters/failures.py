@@ -22,6 +22,16 @@ class StoreUnavailableError(LedgerError):
     code = Code.INTERNAL_ERROR
 
 
+class CommitUnconfirmedError(StoreUnavailableError):
+    """The primary committed locally but its synchronous standby never confirmed it: the
+    commit survives only if no failover follows. Reading again cannot tell (the primary
+    shows its own commit), so the outcome stays unknown until the formation settles."""
+
+
+class ReplicationUnconfirmed(PersistenceError):
+    """Raised by the recorder when PostgreSQL cancelled a commit's wait for its standby."""
+
+
 @contextmanager
 def store_errors(forget: Callable[[], Any] = lambda: None) -> Iterator[None]:
     """Translate persistence errors; forget() drops what memory may hold wrongly."""
@@ -30,6 +40,9 @@ def store_errors(forget: Callable[[], Any] = lambda: None) -> Iterator[None]:
     except IntegrityError as error:
         forget()
         raise ConflictError(str(error)) from error
+    except ReplicationUnconfirmed as error:
+        forget()
+        raise CommitUnconfirmedError(str(error)) from error
     except PersistenceError as error:
         forget()
         raise StoreUnavailableError(str(error)) from error

@@ -27,6 +27,8 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import Environment, EnvType
 from psycopg.sql import SQL, Identifier
 
+from adapters.failures import ReplicationUnconfirmed
+
 
 def _once(method: Callable[..., Any]) -> Callable[..., Any]:
     """The undecorated function behind the library's @retry."""
@@ -102,12 +104,20 @@ class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
         if not stored_events:
             return []
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                self.append_statement,
-                (*_columns(stored_events), *_columns(snapshots)),
-                prepare=True,
-            )
-            return [next(iter(row.values())) for row in curs.fetchall()]
+            warnings: list[str] = []
+            conn.add_notice_handler(_collect := lambda d: warnings.append(d.message_primary or ""))
+            try:
+                curs.execute(
+                    self.append_statement,
+                    (*_columns(stored_events), *_columns(snapshots)),
+                    prepare=True,
+                )
+                positions = [next(iter(row.values())) for row in curs.fetchall()]
+            finally:
+                conn.remove_notice_handler(_collect)
+        if any(w.startswith(_SYNC_WAIT_CANCELLED) for w in warnings):
+            raise ReplicationUnconfirmed("the standby never confirmed the commit")
+        return positions
 
 
 def _columns(events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
@@ -117,6 +127,17 @@ def _columns(events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
         [e.topic for e in events],
         [e.state for e in events],
     )
+
+
+# statement_timeout also cancels a commit's wait for the synchronous standby; PostgreSQL
+# then reports success with this warning, though only the primary has the commit.
+_SYNC_WAIT_CANCELLED = "canceling wait for synchronous replication"
+
+# psycopg_pool retries a failed connection with a doubling delay for five minutes: after
+# a minute-long outage or a failover it slept up to 32 s past the database's return. Giving
+# up after this long instead, the pool starts a fresh attempt (at once) the next time a
+# request waits for a connection: it reconnects as fast as the ledger asks, no faster.
+RECONNECT_GIVE_UP_S = 2.0
 
 
 class Factory(postgres.PostgresFactory):
@@ -129,6 +150,7 @@ class Factory(postgres.PostgresFactory):
         # libpq parameters of DATABASE_URL the library has no setting for (sslmode, ...).
         options = dict(parse_qsl(self.env.get("LIBPQ_OPTIONS") or ""))
         self.datastore.pool.kwargs.update(options)  # type: ignore[union-attr]
+        self.datastore.pool.reconnect_timeout = RECONNECT_GIVE_UP_S
 
     def application_recorder(self) -> PostgresApplicationRecorder:
         """The event store, appending to the snapshot table the snapshot store reads."""

@@ -4,6 +4,13 @@ A PostgreSQL URL is read by libpq itself (psycopg's conninfo parser), so every l
 works: several hosts (`h1:p1,h2:p2`), percent-encoded passwords, and parameters such as
 `sslmode` or `target_session_attrs`, which are handed to every connection. No message
 ever echoes any part of the URL: a password can hide in any of its parts.
+
+Every wait on the store is bounded, each bound shorter than the writer's answer deadline
+(ledger/writer.py), so an attempt ends with a known outcome or a known failure: the pool
+wait, libpq's connect_timeout (per host of a multi-host URL), the session's
+statement_timeout, the append's lock_timeout, TCP keepalives and tcp_user_timeout (a
+silent peer is declared dead instead of being waited on forever). The URL may set
+libpq's own parameters differently; its `options` are appended after ours.
 """
 
 from dataclasses import dataclass, field
@@ -35,8 +42,12 @@ class StoreSettings:
 
     url: str = field(repr=False)  # may carry the database password
     pool_size: int = 8
-    connect_timeout_s: int = 2
-    lock_timeout_s: int = 5
+    pool_wait_s: int = 2  # waiting for a free connection (the library's integer setting)
+    connect_timeout_s: int = 2  # libpq, per host tried; its minimum is 2
+    statement_timeout_s: float = 3.0  # 0: none (long maintenance reads)
+    lock_timeout_s: int = 2
+    keepalive_idle_s: int = 2  # then probes every second, dead after two unanswered
+    tcp_user_timeout_ms: int = 3000  # data sent and unacknowledged this long: dead
 
     @property
     def postgres(self) -> bool:
@@ -98,11 +109,27 @@ def _postgres_env(settings: StoreSettings) -> dict[str, str]:
         "POSTGRES_PASSWORD": params.get("password", ""),
         "POSTGRES_POOL_SIZE": str(settings.pool_size),
         "POSTGRES_MAX_OVERFLOW": "0",
-        "POSTGRES_CONNECT_TIMEOUT": str(settings.connect_timeout_s),
+        "POSTGRES_CONNECT_TIMEOUT": str(settings.pool_wait_s),  # the pool wait, not libpq's
         "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout_s),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
-        "LIBPQ_OPTIONS": urlencode({k: v for k, v in params.items() if k not in _OURS}),
+        "LIBPQ_OPTIONS": urlencode(connection_bounds(settings, params)),
     }
+
+
+def connection_bounds(settings: StoreSettings, params: dict[str, str]) -> dict[str, str]:
+    """libpq parameters for every connection: our bounds, then the URL's own parameters."""
+    ours = {
+        "connect_timeout": str(settings.connect_timeout_s),
+        "keepalives": "1",
+        "keepalives_idle": str(settings.keepalive_idle_s),
+        "keepalives_interval": "1",
+        "keepalives_count": "2",
+        "tcp_user_timeout": str(settings.tcp_user_timeout_ms),
+    }
+    theirs = {k: v for k, v in params.items() if k not in _OURS}
+    statement_ms = round(settings.statement_timeout_s * 1000)
+    options = f"-c statement_timeout={statement_ms} {theirs.pop('options', '')}".strip()
+    return ours | theirs | {"options": options}
 
 
 def _sqlite_env(url: str) -> dict[str, str]:

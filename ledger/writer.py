@@ -7,131 +7,136 @@ worker thread, and answers only after that commit. A batch that conflicts with a
 writer is retried command by command; a store that does not answer is retried until a
 deadline, each attempt reading afresh, so a commit whose outcome was lost is answered
 as what it was.
+
+Every answer goes out by the policy's answer deadline, whatever the store does: the
+store's own timeouts (adapters/store.py) end most attempts well before it, and a batch
+whose thread is still blocked at the deadline is answered INTERNAL_ERROR without it.
+Commands answered INTERNAL_ERROR whose commit may have landed (or did land after all) are
+handed to the writer's on_unknown hook: the ledger settles them once the store answers.
 """
 
 import asyncio
-import time
 import zlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from adapters.failures import ConflictError, StoreUnavailableError
+from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command
 from ledger.application import Ledger
+from ledger.lanes import Lane, Pending
+from ledger.retry import INTERNAL, RetryPolicy, WriteStats, commit
 
-INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
-Pending = tuple[Command, "asyncio.Future[Answer]"]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How long a write may keep trying before it answers INTERNAL_ERROR."""
-
-    deadline_s: float = 4.0
-    backoff_s: float = 0.1
-    max_conflicts: int = 20
-
-
-@dataclass
-class WriteStats:
-    """Counters the metrics route reads."""
-
-    batches: int = 0
-    commands: int = 0
-    conflicts: int = 0
-    store_errors: int = 0
-
-
-def commit(
-    ledger: Ledger, commands: Sequence[Command], policy: RetryPolicy, stats: WriteStats
-) -> list[Answer]:
-    """Decide and save the batch; the outcome of every command is known when this returns.
-
-    The first attempt trusts what the ledger holds in memory; a conflict or an unknown
-    outcome makes every later attempt read the store.
-    """
-    deadline = time.monotonic() + policy.deadline_s
-    conflicts = 0
-    from_store = False
-    while True:
-        try:
-            answers = ledger.execute(commands, from_store=from_store)
-        except ConflictError:
-            stats.conflicts += 1
-            if not from_store:
-                from_store = True
-                continue
-            if len(commands) > 1:
-                return [a for c in commands for a in commit(ledger, [c], policy, stats)]
-            conflicts += 1
-            if conflicts >= policy.max_conflicts:
-                return [INTERNAL]
-        except StoreUnavailableError:
-            stats.store_errors += 1
-            from_store = True
-            if time.monotonic() + policy.backoff_s >= deadline:
-                return [INTERNAL] * len(commands)
-            time.sleep(policy.backoff_s)
-        else:
-            stats.batches += 1
-            stats.commands += len(commands)
-            return answers
+__all__ = ["INTERNAL", "RetryPolicy", "WriteStats", "Writer", "commit"]
+OnUnknown = Callable[[Sequence[Command]], None]
+NET_S = 0.5  # submit()'s own bound, a little after the lane's: the loop itself was late
 
 
 class Writer:
-    """Per-player lanes in front of the ledger; submit() resolves after the commit."""
+    """Per-player lanes in front of the ledger; submit() resolves after the commit, or with
+    INTERNAL_ERROR at the answer deadline.
+
+    on_unknown(commands) is called on the event loop, and must not block, with commands
+    answered INTERNAL_ERROR whose commit may have landed: the store stayed silent until
+    the deadline, or the commit landed after the answer went out. The default does
+    nothing; the ledger's in-doubt journal settles them once the store answers.
+    """
 
     def __init__(
         self,
         ledger: Ledger,
-        executor: Executor,
         *,
         lanes: int,
         batch_max: int,
         policy: RetryPolicy | None = None,
         on_commit: Callable[[], None] = lambda: None,
+        on_unknown: OnUnknown = lambda _: None,
     ) -> None:
         self._ledger = ledger
-        self._on_commit = on_commit
-        self._executor = executor
+        self._on_commit, self._on_unknown = on_commit, on_unknown
         self._batch_max = batch_max
         self._policy = policy or RetryPolicy()
         self.stats = WriteStats()
-        self._queues: list[asyncio.Queue[Pending]] = [asyncio.Queue() for _ in range(lanes)]
-        self._tasks = [asyncio.create_task(self._run(q)) for q in self._queues]
+        self._lanes = [Lane(f"write-{n}") for n in range(lanes)]
+        self._tasks = [asyncio.create_task(self._run(lane)) for lane in self._lanes]
 
     async def submit(self, cmd: Command) -> Answer:
-        """Queue the command in its player's lane and wait for its committed answer."""
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        lane = zlib.crc32(cmd.user_id.encode()) % len(self._queues)
-        self._queues[lane].put_nowait((cmd, future))
-        return await future
+        """Queue the command in its player's lane; its committed answer, or INTERNAL_ERROR
+        once the answer deadline has passed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
+        lane = self._lanes[zlib.crc32(cmd.user_id.encode()) % len(self._lanes)]
+        lane.queue.put_nowait(Pending(cmd, future, loop.time() + self._policy.answer_s))
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self._policy.answer_s + NET_S)
+        except TimeoutError:
+            if not future.done():  # still queued: it will be skipped, never committed
+                future.set_result(INTERNAL)
+            return future.result()
 
-    async def _run(self, queue: "asyncio.Queue[Pending]") -> None:
+    async def _run(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            batch = [await queue.get()]
-            while len(batch) < self._batch_max and not queue.empty():
-                batch.append(queue.get_nowait())
-            work = partial(commit, self._ledger, [c for c, _ in batch], self._policy, self.stats)
+            batch = await lane.take(self._batch_max)
+            if not batch:
+                continue
+            unknown: list[Command] = []
+            commands = [p.command for p in batch]
+            due = min(p.due for p in batch) - loop.time()
+            policy = self._policy.within(due)
+            work = partial(commit, self._ledger, commands, policy, self.stats, unknown)
+            running = loop.run_in_executor(lane.thread(), work)
             try:
-                answers = await loop.run_in_executor(self._executor, work)
+                answers = await asyncio.wait_for(asyncio.shield(running), max(due, 0.0))
+            except TimeoutError:
+                self._abandon(lane, batch, running)
+                continue
             except Exception as error:  # a bug, not the store: fail the batch, keep the lane
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
+                for pending in batch:
+                    if not pending.future.done():
+                        pending.future.set_exception(error)
                 continue
             self._on_commit()
-            for (_, future), answer in zip(batch, answers, strict=True):
-                if not future.done():
-                    future.set_result(answer)
+            self._answer(batch, answers, unknown)
+
+    def _answer(self, batch: list[Pending], answers: list[Answer], unknown: list[Command]) -> None:
+        for pending, answer in zip(batch, answers, strict=True):
+            if not pending.future.done():
+                pending.future.set_result(answer)
+            elif answer.error is not Code.INTERNAL_ERROR:  # answered late, committed after all
+                unknown.append(pending.command)
+        self._report_unknown(unknown)
+
+    def _abandon(self, lane: Lane, batch: list[Pending], running: "asyncio.Future[Any]") -> None:
+        lane.abandon()
+        running.add_done_callback(_late_outcome)
+        self.stats.abandoned += 1
+        for pending in batch:
+            if not pending.future.done():
+                pending.future.set_result(INTERNAL)
+        self._report_unknown([p.command for p in batch])
+
+    def _report_unknown(self, commands: list[Command]) -> None:
+        if not commands:
+            return
+        self.stats.unknown += len(commands)
+        ids = [getattr(c, "transaction_id", None) for c in commands]
+        log.warning("outcome_unknown", commands=len(commands), transaction_ids=ids[:20])
+        self._on_unknown(commands)
 
     async def close(self) -> None:
-        """Stop the lanes once the server has stopped handing in commands."""
+        """Stop the lanes once the server has stopped handing in commands; the commits in
+        progress finish (an abandoned thread is not waited for)."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for lane in self._lanes:
+            await asyncio.to_thread(lane.close)
+
+
+def _late_outcome(running: "asyncio.Future[Any]") -> None:
+    """An abandoned batch finished after its answer went out; its outcome is the hook's."""
+    if not running.cancelled() and running.exception() is not None:
+        log.warning("abandoned_batch_failed", error=type(running.exception()).__name__)

@@ -17,7 +17,8 @@ from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
 from service.backoffice.app import add_backoffice
 from service.follower import follow
-from service.keys import LEDGER, METRICS, READ_MODELS, READ_POOL, SETTINGS, WRITER
+from service.keys import LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, SETTINGS, WRITER
+from service.probes import StoreProbes
 from service.settings import Settings
 from service.telemetry import Metrics
 
@@ -67,23 +68,23 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     ledger = open_ledger(settings.store)
     runner = BatchRunner.of(ledger)
-    async with follow(settings, runner) as committed:
+    restarted = app[METRICS].projection_restarts.inc
+    async with follow(settings, runner, on_restart=restarted) as committed:
         app[LEDGER] = ledger
         app[READ_MODELS] = read_models = ReadModels(
             runner.database, ledger.mapper, settings.closing_grace_s
         )
         app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
-        writes = ThreadPoolExecutor(settings.write_lanes, thread_name_prefix="write")
+        app[PROBES] = probes = StoreProbes(ledger, read_models)
         app[WRITER] = writer = Writer(
             ledger,
-            writes,
             lanes=settings.write_lanes,
             batch_max=settings.write_batch_max,
             on_commit=committed,
         )
-        app[METRICS].watch_store(lambda: writer.stats, read_models.lag)
+        app[METRICS].watch_store(lambda: writer.stats)
         yield
         await writer.close()
-        writes.shutdown(wait=True)
         app[READ_POOL].shutdown(wait=True)
+        probes.close()
     ledger.close()

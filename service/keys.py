@@ -10,6 +10,7 @@ from projections.read_models import ReadModels
 from service.backoffice.throttle import Throttle
 from service.backoffice.users import Users
 from service.igpx.client import IgpxClient
+from service.probes import StoreProbes
 from service.settings import Settings
 from service.telemetry import Metrics
 
@@ -17,6 +18,7 @@ SETTINGS = web.AppKey("settings", Settings)
 LEDGER = web.AppKey("ledger", Ledger)
 WRITER = web.AppKey("writer", Writer)
 READ_POOL = web.AppKey("read_pool", ThreadPoolExecutor)  # blocking store reads
+PROBES = web.AppKey("probes", StoreProbes)  # /readyz and /metrics, on threads of their own
 READ_MODELS = web.AppKey("read_models", ReadModels)
 METRICS = web.AppKey("metrics", Metrics)
 IGPX = web.AppKey("igpx", IgpxClient)  # present only when the OPERATOR API is configured

@@ -13,6 +13,8 @@ from domain.errors import SettingsError
 from domain.money import valid_currency_code
 
 MIN_SECRET_LENGTH = 16
+OPS_CONNECTIONS = 1  # /readyz and /metrics probe the store on a connection of their own
+SERVING_STATEMENT_TIMEOUT_S = 3.0  # shorter than the writer's answer deadline
 DEFAULT_CALLBACK_PATH = "/api/payment/webhook/igpx"
 
 
@@ -77,7 +79,7 @@ class Settings:
         lanes = _int(env, "WRITE_LANES", 2, low=1, high=64)
         reads = _int(env, "READ_POOL_SIZE", 4, low=1, high=64)
         return cls(
-            store=_store(env, pool_size=lanes + reads),
+            store=_store(env, pool_size=lanes + reads + OPS_CONNECTIONS, serving=serving),
             security_hash=_secret(env, "IGPX_SECURITY_HASH", required=serving, dev=dev),
             admin_token=_secret(env, "ADMIN_TOKEN", required=serving, dev=dev),
             auditor_token=_auditor_token(env, dev=dev),
@@ -131,9 +133,11 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
     )
 
 
-def _store(env: Mapping[str, str], pool_size: int) -> StoreSettings:
+def _store(env: Mapping[str, str], pool_size: int, serving: bool) -> StoreSettings:
     url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    settings = StoreSettings(url=url, pool_size=pool_size)
+    # Command lines (replay, reports) may read the whole ledger in one statement.
+    statement_s = SERVING_STATEMENT_TIMEOUT_S if serving else 0.0
+    settings = StoreSettings(url=url, pool_size=pool_size, statement_timeout_s=statement_s)
     try:
         library_env(settings)
     except DatabaseURLError as error:

@@ -1,4 +1,5 @@
-"""The app's Prometheus registry: callbacks, latency, writer counters, projection lag."""
+"""The app's Prometheus registry: callbacks, latency, writer counters, projection lag and
+the projections child's restarts; everything is read from memory when scraped."""
 
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,11 @@ class Metrics:
             "ledger_callback_duration_seconds", "Time from request to answer, by action",
             ["action"], buckets=BUCKETS, registry=self.registry,
         )  # fmt: skip
+        self.projection_restarts = Counter(
+            "ledger_projections_restarts", "Times the projections child died and was restarted",
+            registry=self.registry,
+        )  # fmt: skip
+        self.store_reading: tuple[int, float] | None = None  # the last lag probe; None: down
 
         self.recent = PerMinute()
         self.doubts_settled = Counter(
@@ -41,9 +47,12 @@ class Metrics:
         self.recent.count(outcome)
         self.latency.labels(action).observe(time.perf_counter() - started)
 
-    def watch_store(self, stats: Callable[[], Any], lag: Callable[[], tuple[int, float]]) -> None:
-        """Report the writer's counters and the projection lag, read when scraped."""
-        self.registry.register(StoreCollector(stats, lag))
+    def watch_store(self, stats: Callable[[], Any]) -> None:
+        """Report the writer's counters and the last store reading when scraped."""
+        self.registry.register(StoreCollector(stats, lambda: self.store_reading))
+
+
+Reading = Callable[[], tuple[int, float] | None]
 
 
 class PerMinute:
@@ -71,7 +80,7 @@ class PerMinute:
 class StoreCollector(Collector):
     """Writer counters and projection lag, read when scraped."""
 
-    def __init__(self, stats: Callable[[], Any], lag: Callable[[], tuple[int, float]]) -> None:
+    def __init__(self, stats: Callable[[], Any], lag: Reading) -> None:
         self._stats, self._lag = stats, lag
 
     def describe(self) -> Iterator[Metric]:
@@ -84,13 +93,17 @@ class StoreCollector(Collector):
             ("ledger_write_commands", stats.commands, "Commands committed by the writer"),
             ("ledger_store_conflicts", stats.conflicts, "Saves refused because another writer won"),
             ("ledger_store_retries", stats.store_errors, "Store errors retried by the writer"),
-        ):
+            ("ledger_write_abandoned", stats.abandoned,
+             "Batches answered at the deadline while the store still had not answered"),
+            ("ledger_outcomes_unknown", stats.unknown,
+             "Commands answered INTERNAL_ERROR whose commit may have landed"),
+        ):  # fmt: skip
             yield CounterMetricFamily(name, text, value=value)
-        try:
-            events, seconds = self._lag()
-        except Exception:  # the store is down: report that, not a stale lag
+        reading = self._lag()
+        if reading is None:  # the store did not answer: report that, not a stale lag
             yield GaugeMetricFamily("ledger_store_up", "The store answered this scrape", value=0)
             return
+        events, seconds = reading
         yield GaugeMetricFamily("ledger_store_up", "The store answered this scrape", value=1)
         yield GaugeMetricFamily(
             "ledger_projection_lag_events", "Events not yet in the read models", value=events

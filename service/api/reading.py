@@ -1,5 +1,7 @@
 """Parameters of the read routes (pages, moments), and waiting for the read models."""
 
+import asyncio
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,13 +14,23 @@ from service.keys import READ_MODELS
 MAX_LIMIT = 1000
 MAX_POSITION = 2**62
 CATCH_UP_S = 2.0
+POLL_S = 0.02
 
 
 async def caught_up(request: web.Request) -> bool:
-    """Wait (briefly) until the read models include everything committed before this request."""
+    """Wait (briefly) until the read models include everything committed before this request.
+
+    The wait is on the event loop, each look at the position a short read on the pool: a
+    blocking poll would hold a read thread for the whole wait (and /readyz behind it).
+    """
     read_models = request.config_dict[READ_MODELS]
     head = await off_loop(request, read_models.head)
-    return await off_loop(request, read_models.wait_for, head, CATCH_UP_S)
+    deadline = time.monotonic() + CATCH_UP_S
+    while await off_loop(request, read_models.position) < head:
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(POLL_S)
+    return True
 
 
 def whole_number(request: web.Request, name: str, default: int, high: int) -> int:

@@ -88,7 +88,7 @@ async def cut(proxy: TcpProxy, rng: random.Random, report: Report) -> None:
     proxy.cut()
     report.cuts += 1
     try:
-        await asyncio.sleep(rng.uniform(4.5, 6.5))  # how long the outage lasts
+        await asyncio.sleep(rng.uniform(6.5, 8.0))  # longer than the writer retries (6 s)
     finally:
         proxy.restore()
 

@@ -1,0 +1,96 @@
+"""One batch through the store: decided, saved, retried on conflicts and store errors
+until a deadline, each retry reading afresh, so a commit whose outcome was lost is
+answered as what it was; what stays unknown at the deadline is reported as such."""
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from adapters.failures import CommitUnconfirmedError, ConflictError, StoreUnavailableError
+from domain.answers import Answer
+from domain.codes import Code
+from domain.commands import Command
+from ledger.application import Ledger
+
+INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a write may keep trying, and when its answer goes out whatever happens.
+
+    deadline_s: no store attempt starts after it (counted from the batch's start).
+    answer_s: from submit() to the answer, queueing included; the contract's bound is 10 s
+    at the OPERATOR's end, so this leaves room for the HTTP round trip.
+    """
+
+    deadline_s: float = 6.0
+    answer_s: float = 8.0
+    backoff_s: float = 0.1
+    max_conflicts: int = 20
+
+    def within(self, remaining_s: float) -> "RetryPolicy":
+        """This policy for a batch whose answer is due in remaining_s (it queued a while):
+        attempts stop as much before the answer as they would have for a fresh one."""
+        margin = self.answer_s - self.deadline_s
+        return replace(self, deadline_s=min(self.deadline_s, remaining_s - margin))
+
+
+@dataclass
+class WriteStats:
+    """Counters the metrics route reads."""
+
+    batches: int = 0
+    commands: int = 0
+    conflicts: int = 0
+    store_errors: int = 0
+    abandoned: int = 0  # batches answered at the deadline while their thread was blocked
+    unknown: int = 0  # commands answered INTERNAL_ERROR whose commit may have landed
+
+
+def commit(
+    ledger: Ledger,
+    commands: Sequence[Command],
+    policy: RetryPolicy,
+    stats: WriteStats,
+    unknown: list[Command] | None = None,
+) -> list[Answer]:
+    """Decide and save the batch; each answer is its committed outcome or INTERNAL_ERROR.
+
+    The first attempt trusts what the ledger holds in memory; a conflict or an unknown
+    outcome makes every later attempt read the store. Commands still unknown when the
+    deadline passes (the store never answered again) are appended to `unknown`.
+    """
+    deadline = time.monotonic() + policy.deadline_s
+    conflicts = 0
+    from_store = False
+    while True:
+        try:
+            answers = ledger.execute(commands, from_store=from_store)
+        except ConflictError:
+            stats.conflicts += 1
+            if not from_store:
+                from_store = True
+                continue
+            if len(commands) > 1:
+                return [a for c in commands for a in commit(ledger, [c], policy, stats, unknown)]
+            conflicts += 1
+            if conflicts >= policy.max_conflicts:
+                return [INTERNAL]
+        except CommitUnconfirmedError:  # reading again would show it committed: it is not, yet
+            stats.store_errors += 1
+            if unknown is not None:
+                unknown.extend(commands)
+            return [INTERNAL] * len(commands)
+        except StoreUnavailableError:
+            stats.store_errors += 1
+            from_store = True
+            if time.monotonic() + policy.backoff_s >= deadline:
+                if unknown is not None:
+                    unknown.extend(commands)
+                return [INTERNAL] * len(commands)
+            time.sleep(policy.backoff_s)
+        else:
+            stats.batches += 1
+            stats.commands += len(commands)
+            return answers

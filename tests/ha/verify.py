@@ -1,0 +1,65 @@
+"""After the failover: every acknowledged operation in the log exactly once, bets answered
+INTERNAL_ERROR weighed, the wallets to the cent, and the read models reconciled."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from adapters.store import StoreSettings
+from ledger.bootstrap import open_ledger
+from projections.reconcile import reconcile
+from projections.runner import BatchRunner
+from tests.ha.load import Journal
+from tests.support.moves import IN_DOUBT_SETTLED, read_moves
+
+
+@dataclass
+class Verdict:
+    """What the log says about what the OPERATOR was told."""
+
+    lost: list[str] = field(default_factory=list)  # acknowledged, not in the log
+    doubled: list[str] = field(default_factory=list)  # in the log more than once
+    internal_landed: list[str] = field(default_factory=list)  # answered INTERNAL_ERROR, moved
+    unanswered_landed: list[str] = field(default_factory=list)  # no answer at all, moved
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        settled = not self.internal_landed or not IN_DOUBT_SETTLED
+        return not (self.lost or self.doubled or self.problems) and settled
+
+
+def judge(database_url: str, journal: Journal, users: list[str]) -> Verdict:
+    """The verdict, read from the formation through its multi-host URL."""
+    moves, verdict = read_moves(database_url), Verdict()
+    for tid in journal.acknowledged:
+        if moves.times(tid) == 0:
+            verdict.lost.append(tid)
+    verdict.doubled = [t for t, deltas in moves.by_id.items() if len(deltas) > 1 and
+                       t not in journal.internal_error]  # fmt: skip
+    held: dict[str, Decimal] = defaultdict(Decimal)  # stakes still debited without an answer
+    for bets, landed in ((journal.internal_error, verdict.internal_landed),
+                         (journal.unanswered, verdict.unanswered_landed)):  # fmt: skip
+        for bet_id, (user, stake) in bets.items():
+            if moves.net(bet_id) != 0:
+                landed.append(bet_id)
+                held[user] += stake
+    for user in users:
+        expected = journal.moved[user] - held[user]
+        if moves.wallets.get((user, "USD"), Decimal(0)) != expected:
+            verdict.problems.append(f"{user}: log {moves.wallets.get((user, 'USD'))}, "
+                                    f"expected {expected}")  # fmt: skip
+    verdict.problems += read_models(database_url)
+    return verdict
+
+
+def read_models(database_url: str) -> list[str]:
+    """Catch the read models up, then reconcile them with the aggregates."""
+    ledger = open_ledger(StoreSettings(database_url, pool_size=2, statement_timeout_s=0))
+    try:
+        runner = BatchRunner.of(ledger)
+        while runner.run_once():
+            pass
+        return [f"reconcile: {m}" for m in reconcile(ledger, runner)]
+    finally:
+        ledger.close()
