@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from domain.commands import PlaceBet, SettleInDoubt
 
@@ -40,6 +41,34 @@ class Doubt:
     def settle(self) -> SettleInDoubt:
         """The command that settles it."""
         return SettleInDoubt(self.transaction_id, self.user_id, self.currency, Decimal(self.amount))
+
+
+class Doubts(Protocol):
+    """What the writer tells about the bets it commits (Journal, or NoJournal)."""
+
+    def attempting(self, bets: Iterable[PlaceBet]) -> None:
+        """Before the commit is attempted."""
+
+    def answered(self, transaction_ids: Iterable[str]) -> None:
+        """Their outcome is known; their answers go out next."""
+
+    def in_doubt(self, transaction_ids: Iterable[str]) -> list["Doubt"]:
+        """They are answered INTERNAL_ERROR; durable before the answers go out."""
+
+
+class NoJournal:
+    """For a writer whose bets need no settling (tests, tools)."""
+
+    def attempting(self, bets: Iterable[PlaceBet]) -> None:
+        """Nothing to keep."""
+
+    def answered(self, transaction_ids: Iterable[str]) -> None:
+        """Nothing to keep."""
+
+    def in_doubt(self, transaction_ids: Iterable[str]) -> list["Doubt"]:
+        """Nothing kept."""
+        del transaction_ids
+        return []
 
 
 class Journal:

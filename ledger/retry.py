@@ -2,11 +2,13 @@
 until a deadline, each retry reading afresh, so a commit whose outcome was lost is
 answered as what it was; what stays unknown at the deadline is reported as such."""
 
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from adapters.failures import CommitUnconfirmedError, ConflictError, StoreUnavailableError
+from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command
@@ -69,28 +71,55 @@ def commit(
             answers = ledger.execute(commands, from_store=from_store)
         except ConflictError:
             stats.conflicts += 1
-            if not from_store:
-                from_store = True
-                continue
-            if len(commands) > 1:
-                return [a for c in commands for a in commit(ledger, [c], policy, stats, unknown)]
-            conflicts += 1
-            if conflicts >= policy.max_conflicts:
-                return [INTERNAL]
-        except CommitUnconfirmedError:  # reading again would show it committed: it is not, yet
-            stats.store_errors += 1
-            if unknown is not None:
-                unknown.extend(commands)
-            return [INTERNAL] * len(commands)
-        except StoreUnavailableError:
+            if from_store and len(commands) > 1:
+                return _one_by_one(ledger, commands, policy, stats, unknown)
+            conflicts += from_store
+            if conflicts >= policy.max_conflicts or time.monotonic() >= deadline:
+                return [INTERNAL]  # never saved: nothing in doubt
+            if from_store:  # another writer keeps winning: let it finish first
+                time.sleep(random.uniform(0, policy.backoff_s / 10))
+            from_store = True
+        except StoreUnavailableError as error:
             stats.store_errors += 1
             from_store = True
-            if time.monotonic() + policy.backoff_s >= deadline:
+            last_try = time.monotonic() + policy.backoff_s >= deadline
+            # Reading again would show an unconfirmed commit as not there: it is not, yet.
+            if last_try or isinstance(error, CommitUnconfirmedError):
                 if unknown is not None:
                     unknown.extend(commands)
                 return [INTERNAL] * len(commands)
             time.sleep(policy.backoff_s)
+        except Exception:  # a bug in deciding one command: the others are retried alone
+            if len(commands) == 1:
+                raise
+            return _one_by_one(ledger, commands, policy, stats, unknown)
         else:
             stats.batches += 1
             stats.commands += len(commands)
             return answers
+
+
+def _one_by_one(
+    ledger: Ledger,
+    commands: Sequence[Command],
+    policy: RetryPolicy,
+    stats: WriteStats,
+    unknown: list[Command] | None,
+) -> list[Answer]:
+    """A batch that failed as a whole, each command retried alone."""
+    return [a for c in commands for a in _alone(ledger, c, policy, stats, unknown)]
+
+
+def _alone(
+    ledger: Ledger,
+    command: Command,
+    policy: RetryPolicy,
+    stats: WriteStats,
+    unknown: list[Command] | None,
+) -> list[Answer]:
+    """One command of a batch that raised: its own answer, INTERNAL_ERROR if it raises."""
+    try:
+        return commit(ledger, [command], policy, stats, unknown)
+    except Exception:
+        log.exception("command_failed", command=type(command).__name__)
+        return [INTERNAL]

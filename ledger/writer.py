@@ -24,8 +24,9 @@ from typing import Any
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
-from domain.commands import Command
+from domain.commands import Command, PlaceBet
 from ledger.application import Ledger
+from ledger.in_doubt import Doubts, NoJournal
 from ledger.lanes import Lane, Pending
 from ledger.retry import INTERNAL, RetryPolicy, WriteStats, commit
 
@@ -53,8 +54,10 @@ class Writer:
         policy: RetryPolicy | None = None,
         on_commit: Callable[[], None] = lambda: None,
         on_unknown: OnUnknown = lambda _: None,
+        journal: Doubts | None = None,
     ) -> None:
         self._ledger = ledger
+        self._journal = journal or NoJournal()
         self._on_commit, self._on_unknown = on_commit, on_unknown
         self._batch_max = batch_max
         self._policy = policy or RetryPolicy()
@@ -84,6 +87,7 @@ class Writer:
                 continue
             unknown: list[Command] = []
             commands = [p.command for p in batch]
+            self._journal.attempting(c for c in commands if isinstance(c, PlaceBet))
             due = min(p.due for p in batch) - loop.time()
             policy = self._policy.within(due)
             work = partial(commit, self._ledger, commands, policy, self.stats, unknown)
@@ -94,6 +98,7 @@ class Writer:
                 self._abandon(lane, batch, running)
                 continue
             except Exception as error:  # a bug, not the store: fail the batch, keep the lane
+                self._journal_outcomes(batch, None)
                 for pending in batch:
                     if not pending.future.done():
                         pending.future.set_exception(error)
@@ -101,7 +106,25 @@ class Writer:
             self._on_commit()
             self._answer(batch, answers, unknown)
 
+    def _journal_outcomes(self, batch: list[Pending], answers: list[Answer] | None) -> None:
+        """Before any answer goes out: which bets are settled, which are in doubt.
+
+        A bet is in doubt when it is answered INTERNAL_ERROR (or was, by submit()'s own
+        deadline): the OPERATOR takes that as final, so the ledger must settle it.
+        """
+        doubts, known = [], []
+        for n, pending in enumerate(batch):
+            cmd = pending.command
+            if not isinstance(cmd, PlaceBet):
+                continue
+            answer = INTERNAL if answers is None else answers[n]
+            failed = pending.future.done() or answer.error is Code.INTERNAL_ERROR
+            (doubts if failed else known).append(cmd.transaction_id)
+        self._journal.in_doubt(doubts)
+        self._journal.answered(known)
+
     def _answer(self, batch: list[Pending], answers: list[Answer], unknown: list[Command]) -> None:
+        self._journal_outcomes(batch, answers)
         for pending, answer in zip(batch, answers, strict=True):
             if not pending.future.done():
                 pending.future.set_result(answer)
@@ -113,6 +136,7 @@ class Writer:
         lane.abandon()
         running.add_done_callback(_late_outcome)
         self.stats.abandoned += 1
+        self._journal_outcomes(batch, None)
         for pending in batch:
             if not pending.future.done():
                 pending.future.set_result(INTERNAL)

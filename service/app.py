@@ -2,11 +2,13 @@
 
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from aiohttp import web
 
 from domain.errors import SettingsError
 from ledger.bootstrap import open_ledger
+from ledger.in_doubt import Journal
 from ledger.writer import Writer
 from projections.read_models import ReadModels
 from projections.runner import BatchRunner
@@ -17,6 +19,7 @@ from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
 from service.backoffice.app import add_backoffice
 from service.follower import follow
+from service.in_doubt import settling
 from service.keys import LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, SETTINGS, WRITER
 from service.probes import StoreProbes
 from service.settings import Settings
@@ -76,14 +79,17 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
         )
         app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
         app[PROBES] = probes = StoreProbes(ledger, read_models)
+        journal = Journal(Path(settings.journal_path))
         app[WRITER] = writer = Writer(
             ledger,
             lanes=settings.write_lanes,
             batch_max=settings.write_batch_max,
             on_commit=committed,
+            journal=journal,
         )
         app[METRICS].watch_store(lambda: writer.stats)
-        yield
+        async with settling(journal, writer, app[METRICS]):
+            yield
         await writer.close()
         app[READ_POOL].shutdown(wait=True)
         probes.close()
