@@ -49,10 +49,10 @@ class Balancer:
         self.path = root / "haproxy.cfg"
         self.path.write_text(config(port, servers))
         subprocess.run(["haproxy", "-c", "-q", "-f", str(self.path)], check=True)
-        log = (root / "haproxy.log").open("ab")
-        self.process = subprocess.Popen(
-            ["haproxy", "-db", "-f", str(self.path)], stdout=log, stderr=subprocess.STDOUT
-        )
+        with (root / "haproxy.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                ["haproxy", "-db", "-f", str(self.path)], stdout=log, stderr=subprocess.STDOUT
+            )
 
     @property
     def base(self) -> str:

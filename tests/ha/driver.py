@@ -130,10 +130,10 @@ def ha_run(duration: float, players: int, root: Path, ports: tuple[int, int, int
 
 
 def _projections(url: str, root: Path) -> "Process":
-    log = (root / "projections.log").open("ab")
     env = service_env(url, 0)
-    return Process(subprocess.Popen([sys.executable, "-m", "projections"], cwd=ROOT, env=env,
-                                    stdout=log, stderr=subprocess.STDOUT))  # fmt: skip
+    with (root / "projections.log").open("ab") as log:
+        return Process(subprocess.Popen([sys.executable, "-m", "projections"], cwd=ROOT,
+                                        env=env, stdout=log, stderr=subprocess.STDOUT))  # fmt: skip
 
 
 @dataclass

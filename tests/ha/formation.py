@@ -91,13 +91,13 @@ class Formation:
 
     def run(self, member: Member) -> None:
         """Start (or restart) `pg_autoctl run` for a member, in a process group of its own."""
-        log = (self.root / f"{member.name}.log").open("ab")
         env = [f"XDG_{k}_HOME={self.root / k.lower()}" for k in ("CONFIG", "DATA")]
         argv = ["runuser", "-u", "postgres", "--", "env", *env, "pg_autoctl", "run"]
-        member.process = subprocess.Popen(
-            [*argv, "--pgdata", self._pgdata(member)],
-            cwd=self.root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+        with (self.root / f"{member.name}.log").open("ab") as log:
+            member.process = subprocess.Popen(
+                [*argv, "--pgdata", self._pgdata(member)],
+                cwd=self.root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
 
     def kill(self, member: Member) -> None:
         """The member's host dies: SIGKILL its pg_autoctl and postgres (its process group)."""
