@@ -55,6 +55,12 @@ class Doubts(Protocol):
     def in_doubt(self, transaction_ids: Iterable[str]) -> list["Doubt"]:
         """They are answered INTERNAL_ERROR; durable before the answers go out."""
 
+    def holds(self, transaction_id: str) -> "Doubt | None":
+        """The bet, when it is in doubt and not settled yet."""
+
+    def settled(self, transaction_id: str) -> None:
+        """The store holds its settlement."""
+
 
 class NoJournal:
     """For a writer whose bets need no settling (tests, tools)."""
@@ -69,6 +75,14 @@ class NoJournal:
         """Nothing kept."""
         del transaction_ids
         return []
+
+    def holds(self, transaction_id: str) -> "Doubt | None":
+        """Nothing is ever in doubt."""
+        del transaction_id
+        return None
+
+    def settled(self, transaction_id: str) -> None:
+        """Nothing to settle."""
 
 
 class Journal:
@@ -110,6 +124,11 @@ class Journal:
             if self._doubts.pop(transaction_id, None) is not None:
                 self._write([{"settled": transaction_id}], sync=True)
             self._compact()
+
+    def holds(self, transaction_id: str) -> Doubt | None:
+        """The bet, when it is in doubt and not settled yet."""
+        with self._lock:
+            return self._doubts.get(transaction_id)
 
     def doubts(self) -> list[Doubt]:
         """Bets in doubt, oldest first."""

@@ -67,7 +67,19 @@ class Writer:
 
     async def submit(self, cmd: Command) -> Answer:
         """Queue the command in its player's lane; its committed answer, or INTERNAL_ERROR
-        once the answer deadline has passed."""
+        once the answer deadline has passed.
+
+        A bet delivered again while it is in doubt is settled first: it is final for the
+        OPERATOR, so the delivery must find it rolled back, never apply it a second time.
+        """
+        doubt = self._journal.holds(cmd.transaction_id) if isinstance(cmd, PlaceBet) else None
+        if doubt is not None:
+            if (await self._queue(doubt.settle)).error is not None:
+                return INTERNAL
+            await asyncio.to_thread(self._journal.settled, doubt.transaction_id)
+        return await self._queue(cmd)
+
+    async def _queue(self, cmd: Command) -> Answer:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
         lane = self._lanes[zlib.crc32(cmd.user_id.encode()) % len(self._lanes)]

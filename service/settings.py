@@ -1,6 +1,7 @@
 """The one settings object: typed, frozen, built once from the environment for every entry
 point (the server, the projections process, every script). Nothing else reads os.environ."""
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,8 +67,10 @@ class Settings:
 
     @property
     def journal_path(self) -> str:
-        """Where this server keeps its bets in doubt (one file per server process)."""
-        return self.in_doubt_journal or f"var/in-doubt-{self.port}.jsonl"
+        """Where this server keeps its bets in doubt: one file per server (its port) and
+        store, so a server restarted in its place settles what it left."""
+        store = hashlib.sha256(self.store.url.encode()).hexdigest()[:12]
+        return self.in_doubt_journal or f"var/in-doubt-{self.port}-{store}.jsonl"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, serving: bool = True) -> "Settings":

@@ -34,11 +34,14 @@ async def test_outage_answers_internal_error_and_recovers_without_restart(
         proxy.restore()
         async with session.get(proxied.base + "/readyz") as response:
             assert response.status == 200
-        # Nothing was half-written: the same deliveries now apply, once.
-        assert (await client.callback(cb.bet(bet_id, user, "2.00")))["balance"] == "7.00"
-        assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "12.00"
-        assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "12.00"
-        assert await client.balance(user) == Decimal("12.00")
+        # Nothing was half-written. The bet answered INTERNAL_ERROR is final for the
+        # OPERATOR (CONTRACT, "Unknown outcomes"): sent again, it is rolled back and moves
+        # nothing. The result, retried as the OPERATOR does, now applies, once.
+        again = await client.callback(cb.bet(bet_id, user, "2.00"))
+        assert again == {"error": "TRANSACTION_ROLLED_BACK"}
+        assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "14.00"
+        assert (await client.callback(cb.result(result_id, user, "5.00")))["balance"] == "14.00"
+        assert await client.balance(user) == Decimal("14.00")
         assert proxied.process.poll() is None
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,6 +120,9 @@ def ha_run(duration: float, players: int, root: Path, ports: tuple[int, int, int
         wait_until(lambda: http_status(balancer.base + "/readyz") == 200, 30, "haproxy")
         run = Run(duration)
         asyncio.run(exercise(balancer.base, run, formation, nodes[0], players))
+        nodes[0].start()  # as an orchestrator would: it settles the bets it left in doubt
+        for node in nodes:
+            wait_until(lambda n=node: _nothing_in_doubt(n.base), 60, f"{node.name} to settle")
         wait_until(formation.settled, 90, "the old primary to be a standby again")
         run.standby_again = formation.states()[run.killed_primary] == ("secondary", "secondary")
         run.verdict = judge(url, run.journal, run.users)
@@ -127,6 +131,15 @@ def ha_run(duration: float, players: int, root: Path, ports: tuple[int, int, int
         for thing in reversed(started):
             thing.stop()  # type: ignore[attr-defined]
         formation.stop()
+
+
+def _nothing_in_doubt(base: str) -> bool:
+    """The server has settled every bet it answered INTERNAL_ERROR or left in flight."""
+    try:
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as reply:  # noqa: S310
+            return b"ledger_in_doubt_pending 0.0" in reply.read()
+    except OSError:
+        return False
 
 
 def _projections(url: str, root: Path) -> "Process":
