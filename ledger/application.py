@@ -20,8 +20,10 @@ from adapters.failures import ConflictError, store_errors
 from adapters.transcoding import OrjsonTranscoder
 from domain import handlers
 from domain.answers import Answer
-from domain.commands import Command
+from domain.commands import Command, PlaceBet
+from domain.ids import operator_transaction_id
 from domain.player import Player
+from domain.transaction import OperatorTransaction
 from domain.unit_of_work import UnitOfWork
 from ledger.cache import HotAggregates
 
@@ -62,11 +64,19 @@ class Ledger(Application[UUID]):
         # Only the mapping given: configuration comes from the settings object.
         return Environment(name, {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
 
-    def execute(self, commands: Sequence[Command], *, from_store: bool = False) -> list[Answer]:
+    def execute(
+        self,
+        commands: Sequence[Command],
+        *,
+        from_store: bool = False,
+        before_save: Callable[[list[PlaceBet]], None] = lambda _: None,
+    ) -> list[Answer]:
         """Decide every command in turn on one working set, then save it in one call.
 
         By default hot aggregates come from memory and a transaction stream not held there
         is taken as new (its version 1 decides if it was not); from_store reads everything.
+        before_save() hears of the bets this save would create, before it is attempted
+        (a repeat of a recorded bet creates nothing, so it is never among them).
         """
         source = Source(self, from_store)
         uow = UnitOfWork(source, self.clock())
@@ -75,6 +85,7 @@ class Ledger(Application[UUID]):
             changed = uow.changed()
             written = {a.id for a in changed}
             self._verify(source.assumed, written)
+            before_save(_new_bets(commands, changed))
             self._save(changed)
         # Hold what was written or read from the store; what memory gave back is held already.
         self.hot.keep(a for a in uow.aggregates() if a.id in written or a.id not in source.held)
@@ -123,6 +134,18 @@ class Ledger(Application[UUID]):
         self.events.put(events)
         if snapshots and self.snapshots is not None:
             self.snapshots.put(snapshots)
+
+
+def _new_bets(commands: Sequence[Command], changed: list[Aggregate]) -> list[PlaceBet]:
+    """The bets whose transaction stream this save creates (its first event is pending)."""
+    created = {
+        a.id for a in changed if isinstance(a, OperatorTransaction)
+        and a.pending_events and a.pending_events[0].originator_version == 1
+    }  # fmt: skip
+    return [
+        c for c in commands
+        if isinstance(c, PlaceBet) and operator_transaction_id(c.transaction_id) in created
+    ]  # fmt: skip
 
 
 def _snapshots_due(aggregates: list[Aggregate], events: list[Any]) -> list[Any]:

@@ -58,6 +58,9 @@ class Doubts(Protocol):
     def holds(self, transaction_id: str) -> "Doubt | None":
         """The bet, when it is in doubt and not settled yet."""
 
+    def doubts_of(self, user_id: str) -> list["Doubt"]:
+        """The player's bets in doubt."""
+
     def settled(self, transaction_id: str) -> None:
         """The store holds its settlement."""
 
@@ -81,6 +84,11 @@ class NoJournal:
         del transaction_id
         return None
 
+    def doubts_of(self, user_id: str) -> list["Doubt"]:
+        """Nothing is ever in doubt."""
+        del user_id
+        return []
+
     def settled(self, transaction_id: str) -> None:
         """Nothing to settle."""
 
@@ -98,8 +106,9 @@ class Journal:
 
     def attempting(self, bets: Iterable[PlaceBet]) -> None:
         """Before a commit is attempted: these bets may land from now on."""
-        doubts = [Doubt.of(b) for b in bets]
         with self._lock:
+            # A thread abandoned at the deadline may try again: what is in doubt stays so.
+            doubts = [Doubt.of(b) for b in bets if b.transaction_id not in self._doubts]
             self._attempted.update((d.transaction_id, d) for d in doubts)
             self._write([{"attempt": asdict(d)} for d in doubts], sync=False)
 
@@ -129,6 +138,11 @@ class Journal:
         """The bet, when it is in doubt and not settled yet."""
         with self._lock:
             return self._doubts.get(transaction_id)
+
+    def doubts_of(self, user_id: str) -> list[Doubt]:
+        """The player's bets in doubt."""
+        with self._lock:
+            return [d for d in self._doubts.values() if d.user_id == user_id]
 
     def doubts(self) -> list[Doubt]:
         """Bets in doubt, oldest first."""

@@ -4,14 +4,14 @@ answered as what it was; what stays unknown at the deadline is reported as such.
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from adapters.failures import CommitUnconfirmedError, ConflictError, StoreUnavailableError
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
-from domain.commands import Command
+from domain.commands import Command, PlaceBet
 from ledger.application import Ledger
 
 INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
@@ -56,6 +56,8 @@ def commit(
     policy: RetryPolicy,
     stats: WriteStats,
     unknown: list[Command] | None = None,
+    *,
+    before_save: Callable[[list[PlaceBet]], None] = lambda _: None,
 ) -> list[Answer]:
     """Decide and save the batch; each answer is its committed outcome or INTERNAL_ERROR.
 
@@ -68,11 +70,13 @@ def commit(
     from_store = False
     while True:
         try:
-            answers = ledger.execute(commands, from_store=from_store)
+            answers = ledger.execute(commands, from_store=from_store, before_save=before_save)
         except ConflictError:
             stats.conflicts += 1
             if from_store and len(commands) > 1:
-                return _one_by_one(ledger, commands, policy, stats, unknown)
+                return _one_by_one(
+                    ledger, commands, policy, stats, unknown=unknown, before_save=before_save
+                )
             conflicts += from_store
             if conflicts >= policy.max_conflicts or time.monotonic() >= deadline:
                 return [INTERNAL]  # never saved: nothing in doubt
@@ -92,7 +96,9 @@ def commit(
         except Exception:  # a bug in deciding one command: the others are retried alone
             if len(commands) == 1:
                 raise
-            return _one_by_one(ledger, commands, policy, stats, unknown)
+            return _one_by_one(
+                ledger, commands, policy, stats, unknown=unknown, before_save=before_save
+            )
         else:
             stats.batches += 1
             stats.commands += len(commands)
@@ -104,10 +110,16 @@ def _one_by_one(
     commands: Sequence[Command],
     policy: RetryPolicy,
     stats: WriteStats,
+    *,
     unknown: list[Command] | None,
+    before_save: Callable[[list[PlaceBet]], None],
 ) -> list[Answer]:
     """A batch that failed as a whole, each command retried alone."""
-    return [a for c in commands for a in _alone(ledger, c, policy, stats, unknown)]
+    return [
+        a
+        for c in commands
+        for a in _alone(ledger, c, policy, stats, unknown=unknown, before_save=before_save)
+    ]
 
 
 def _alone(
@@ -115,11 +127,13 @@ def _alone(
     command: Command,
     policy: RetryPolicy,
     stats: WriteStats,
+    *,
     unknown: list[Command] | None,
+    before_save: Callable[[list[PlaceBet]], None],
 ) -> list[Answer]:
     """One command of a batch that raised: its own answer, INTERNAL_ERROR if it raises."""
     try:
-        return commit(ledger, [command], policy, stats, unknown)
+        return commit(ledger, [command], policy, stats, unknown, before_save=before_save)
     except Exception:
         log.exception("command_failed", command=type(command).__name__)
         return [INTERNAL]

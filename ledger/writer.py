@@ -24,7 +24,7 @@ from typing import Any
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
-from domain.commands import Command, PlaceBet
+from domain.commands import Command, PlaceBet, SettleInDoubt
 from ledger.application import Ledger
 from ledger.in_doubt import Doubts, NoJournal
 from ledger.lanes import Lane, Pending
@@ -69,13 +69,15 @@ class Writer:
         """Queue the command in its player's lane; its committed answer, or INTERNAL_ERROR
         once the answer deadline has passed.
 
-        A bet delivered again while it is in doubt is settled first: it is final for the
-        OPERATOR, so the delivery must find it rolled back, never apply it a second time.
+        A player's bets in doubt are settled before anything else of theirs is decided: the
+        next decision sees the stakes given back, and a bet delivered again finds itself
+        rolled back, never applied a second time.
         """
-        doubt = self._journal.holds(cmd.transaction_id) if isinstance(cmd, PlaceBet) else None
-        if doubt is not None:
+        for doubt in self._journal.doubts_of(cmd.user_id):
+            if isinstance(cmd, SettleInDoubt) and cmd.transaction_id == doubt.transaction_id:
+                continue
             if (await self._queue(doubt.settle)).error is not None:
-                return INTERNAL
+                return INTERNAL  # the store still does not answer: nothing can be decided
             await asyncio.to_thread(self._journal.settled, doubt.transaction_id)
         return await self._queue(cmd)
 
@@ -99,10 +101,12 @@ class Writer:
                 continue
             unknown: list[Command] = []
             commands = [p.command for p in batch]
-            self._journal.attempting(c for c in commands if isinstance(c, PlaceBet))
             due = min(p.due for p in batch) - loop.time()
             policy = self._policy.within(due)
-            work = partial(commit, self._ledger, commands, policy, self.stats, unknown)
+            work = partial(
+                commit, self._ledger, commands, policy, self.stats, unknown,
+                before_save=self._journal.attempting,
+            )  # fmt: skip
             running = loop.run_in_executor(lane.thread(), work)
             try:
                 answers = await asyncio.wait_for(asyncio.shield(running), max(due, 0.0))
@@ -124,16 +128,15 @@ class Writer:
         A bet is in doubt when it is answered INTERNAL_ERROR (or was, by submit()'s own
         deadline): the OPERATOR takes that as final, so the ledger must settle it.
         """
-        doubts, known = [], []
+        doubts = []
         for n, pending in enumerate(batch):
             cmd = pending.command
-            if not isinstance(cmd, PlaceBet):
-                continue
             answer = INTERNAL if answers is None else answers[n]
             failed = pending.future.done() or answer.error is Code.INTERNAL_ERROR
-            (doubts if failed else known).append(cmd.transaction_id)
+            if isinstance(cmd, PlaceBet) and failed:
+                doubts.append(cmd.transaction_id)
+        # The others leave the journal once their answer is on its way (service/callbacks.py).
         self._journal.in_doubt(doubts)
-        self._journal.answered(known)
 
     def _answer(self, batch: list[Pending], answers: list[Answer], unknown: list[Command]) -> None:
         self._journal_outcomes(batch, answers)

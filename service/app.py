@@ -20,7 +20,7 @@ from service.api.sessions import setup_sessions
 from service.backoffice.app import add_backoffice
 from service.follower import follow
 from service.in_doubt import settling
-from service.keys import LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, SETTINGS, WRITER
+from service.keys import JOURNAL, LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, SETTINGS, WRITER
 from service.probes import StoreProbes
 from service.settings import Settings
 from service.telemetry import Metrics
@@ -79,7 +79,7 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
         )
         app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
         app[PROBES] = probes = StoreProbes(ledger, read_models)
-        journal = Journal(Path(settings.journal_path))
+        app[JOURNAL] = journal = Journal(Path(settings.journal_path))
         app[WRITER] = writer = Writer(
             ledger,
             lanes=settings.write_lanes,

@@ -1,5 +1,6 @@
 """The OPERATOR's callbacks: verify the raw body, parse, hand to the writer, answer 200."""
 
+import asyncio
 import time
 from typing import Any
 
@@ -8,12 +9,12 @@ from aiohttp import web
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import WIRE_CODES, Code
-from domain.commands import BalanceQuery, Command, OperatorCommand
+from domain.commands import BalanceQuery, Command, OperatorCommand, PlaceBet
 from domain.errors import LedgerError
 from domain.money import ZERO
 from service.blocking import off_loop
 from service.bodies import read_body
-from service.keys import LEDGER, METRICS, SETTINGS, WRITER
+from service.keys import JOURNAL, LEDGER, METRICS, SETTINGS, WRITER
 from service.parsing import parse_callback
 from service.responses import callback_payload, json_response
 from service.signature import verify
@@ -60,7 +61,7 @@ async def read_command(request: web.Request, route: str) -> Intake:
 def handler(route: str) -> Any:
     """A route handler for /transaction or /transaction-rollback."""
 
-    async def handle(request: web.Request) -> web.Response:
+    async def handle(request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         cmd = await read_command(request, route)
         result = await answer(request, cmd)
@@ -68,9 +69,29 @@ def handler(route: str) -> Any:
         action = "refused" if isinstance(cmd, Code) else cmd.action.value
         outcome = result.error.value if result.error else "ok"
         request.app[METRICS].observe(action, outcome, started)
-        return json_response(callback_payload(result))
+        response = json_response(callback_payload(result))
+        if not isinstance(cmd, PlaceBet) or result.error is Code.INTERNAL_ERROR:
+            return response
+        return await _deliver_bet(request, cmd, response)
 
     return handle
+
+
+async def _deliver_bet(
+    request: web.Request, bet: PlaceBet, response: web.Response
+) -> web.StreamResponse:
+    """A bet's answer is final for the OPERATOR: only once it is handed to the network is
+    the bet off the in-doubt journal. A process killed before that leaves it there, and
+    the ledger settles it; an answer the connection can no longer take puts it in doubt."""
+    journal = request.app[JOURNAL]
+    try:
+        await response.prepare(request)
+        await response.write_eof()
+    except (ConnectionError, RuntimeError):
+        await asyncio.to_thread(journal.in_doubt, [bet.transaction_id])
+        raise
+    journal.answered([bet.transaction_id])
+    return response
 
 
 def _log(route: str, cmd: Intake, result: Answer, started: float) -> None:

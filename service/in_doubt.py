@@ -16,7 +16,6 @@ SETTLE_EVERY_S = 1.0
 async def settle_forever(journal: Journal, writer: Writer, metrics: Metrics) -> None:
     """Every second: count what is in doubt, settle what the store takes, log each one."""
     while True:
-        metrics.doubts_pending.set(len(journal.doubts()))
         try:
             settled = await settle_doubts(journal, writer.submit)
         except Exception:  # a bug: say so, and try again next time
@@ -38,6 +37,7 @@ async def settle_forever(journal: Journal, writer: Writer, metrics: Metrics) -> 
 @contextlib.asynccontextmanager
 async def settling(journal: Journal, writer: Writer, metrics: Metrics) -> AsyncIterator[None]:
     """Run settle_forever() while the server runs."""
+    metrics.doubts_pending.set_function(lambda: len(journal.doubts()))  # read when scraped
     task = asyncio.create_task(settle_forever(journal, writer, metrics))
     try:
         yield

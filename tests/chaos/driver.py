@@ -9,6 +9,7 @@ import random
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class Report:
     duration: float
     kills: int = 0
     restarts: int = 0
+    limbo: int = 0
     cuts: int = 0
     operations: int = 0
     repeats: int = 0
@@ -55,6 +57,8 @@ class Report:
             f"retries={t.retries} unanswered={t.unanswered}",
             f"  retried because: {dict(t.reasons.most_common())}",
             f"  answers: {dict(t.answers.most_common())}",
+            f"  bets that failed for the OPERATOR (INTERNAL_ERROR or no answer) left "
+            f"{self.limbo} of the players out of the model's checks (see verify.limbo)",
             f"  mismatches={len(self.mismatches)}",
         ]
         lines += [f"    {m}" for m in self.mismatches[:30]]
@@ -93,7 +97,20 @@ async def cut(proxy: TcpProxy, rng: random.Random, report: Report) -> None:
         proxy.restore()
 
 
-Outcome = tuple[Report, ContractModel, set[str]]
+Outcome = tuple[Report, ContractModel, set[str], list[Story]]
+
+
+def settled(node: Node, timeout: float = 60.0) -> None:
+    """Wait until the server has settled every bet it answered INTERNAL_ERROR or left."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(node.base + "/metrics", timeout=5) as reply:  # noqa: S310
+                if b"ledger_in_doubt_pending 0.0" in reply.read():
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
 
 
 async def exercise(
@@ -113,6 +130,8 @@ async def exercise(
         havoc = asyncio.create_task(chaos(nodes, proxy, rng, until, report))
         await asyncio.gather(*(operator.play(s, until) for s in stories))
         await havoc
+        for node in nodes:  # the OPERATOR's failed bets are the ledger's to give back
+            await asyncio.to_thread(settled, node)
         model, applied, report.mismatches = verify.replay_answers(stories)
         for node in nodes:
             reads = Courier(session, [node.base], Tally())
@@ -120,11 +139,13 @@ async def exercise(
             if any(w is None for w in shown.values()):
                 report.mismatches.append(f"{node.name} did not answer wallet reads")
                 continue
-            report.mismatches += verify.compare_wallets(model, shown, node.name)
+            report.mismatches += verify.compare_wallets(
+                model, shown, node.name, verify.limbo(stories)
+            )
     report.operations = sum(len(s.journal) for s in stories) + sum(s.repeats for s in stories)
     report.repeats = sum(s.repeats for s in stories)
     report.to_both = sum(s.both for s in stories)
-    return report, model, applied
+    return report, model, applied, stories
 
 
 def run(duration: float, seed: int, players: int = 12, log_dir: Path | None = None) -> Report:
@@ -141,8 +162,14 @@ def run(duration: float, seed: int, players: int = 12, log_dir: Path | None = No
         try:
             for node in nodes:
                 node.start()
-            report, model, applied = asyncio.run(exercise(nodes, proxy, seed, duration, players))
-            report.mismatches += verify.event_log(url, model, applied)
+            report, model, applied, stories = asyncio.run(
+                exercise(nodes, proxy, seed, duration, players)
+            )
+            failed = {b for s in stories for b in s.failed_bets}
+            report.limbo = len(verify.limbo(stories))
+            report.mismatches += verify.event_log(
+                url, model, applied, failed, verify.limbo(stories)
+            )
             return report
         finally:
             for node in nodes:

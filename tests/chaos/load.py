@@ -36,6 +36,8 @@ class Player:
     rng: random.Random
     journal: list[Sent] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    failed_bets: set[str] = field(default_factory=set)  # INTERNAL_ERROR or no answer
+    uncertain: bool = False  # one of them may have reached a server
     repeats: int = 0
     both: int = 0
 
@@ -59,8 +61,11 @@ class Operator:
         self.courier, self.servers = courier, servers
 
     async def deliver(self, player: Player, fields: dict[str, Any]) -> dict[str, Any] | None:
-        """Send once (sometimes to every server at once); journal the answer."""
+        """Send (a result or rollback until answered, sometimes to every server at once; a
+        bet once, as the OPERATOR does); journal the answer."""
         body, route = body_of(**fields), route_of(fields)
+        if fields["action"] == "bet":
+            return await self._bet(player, fields, body, route)
         both = player.rng.random() < 0.15
         starts = range(self.servers) if both else [player.rng.randrange(self.servers)]
         got = await asyncio.gather(*(self.courier.callback(route, body, s) for s in starts))
@@ -74,6 +79,21 @@ class Operator:
         player.both += both
         player.journal.append(Sent(command_of(fields), route, body, got[0]))
         return got[0]
+
+    async def _bet(
+        self, player: Player, fields: dict[str, Any], body: bytes, route: str
+    ) -> dict[str, Any] | None:
+        """Once: INTERNAL_ERROR or no answer, and the bet failed for the OPERATOR; it must
+        have moved nothing by the end, and the OPERATOR never settles it."""
+        start = player.rng.randrange(self.servers)
+        answer, why = await self.courier.callback_once(route, body, start)
+        if answer is None or answer.get("error") == "INTERNAL_ERROR":
+            player.failed_bets.add(fields["transaction_id"])
+            if why != "ClientConnectorError":  # it may have reached a server, and landed
+                player.uncertain = True
+            return None
+        player.journal.append(Sent(command_of(fields), route, body, answer))
+        return answer
 
     async def repeat(self, player: Player) -> None:
         """Deliver an earlier body again: the answer must be the first answer, exactly."""
