@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
+    PersistenceError,
     StoredEvent,
     Transcoder,
     UUIDAsHex,
@@ -17,6 +18,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment, EnvType
 
 from adapters.failures import ConflictError, store_errors
+from adapters.logsetup import log
 from adapters.transcoding import OrjsonTranscoder
 from domain import handlers
 from domain.answers import Answer
@@ -131,9 +133,12 @@ class Ledger(Application[UUID]):
             to_stored = self.mapper.to_stored_event
             self.recorder.append([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
             return
-        self.events.put(events)
+        self.events.put(events)  # committed: what follows must not turn it into an error
         if snapshots and self.snapshots is not None:
-            self.snapshots.put(snapshots)
+            try:
+                self.snapshots.put(snapshots)
+            except PersistenceError as error:  # a snapshot only saves reading; the next one will do
+                log.warning("snapshot_not_stored", error=type(error).__name__)
 
 
 def _new_bets(commands: Sequence[Command], changed: list[Aggregate]) -> list[PlaceBet]:

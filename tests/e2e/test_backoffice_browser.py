@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -38,6 +39,12 @@ class Demo:
 
     base: str  # the ledger, http://host:port
     passwords: dict[str, str]
+
+
+def settled(browser: WebDriver, seconds: float = 10) -> WebDriverWait:  # type: ignore[type-arg]
+    """A wait that rides out a page being replaced (a form submitted) while it looks."""
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(browser, seconds, ignored_exceptions=ignored)
 
 
 def read_demo(lines: "queue.Queue[str]", timeout: float) -> Demo:
@@ -121,13 +128,13 @@ def every_input_has_a_label(browser: WebDriver) -> None:
 def log_in_by_keyboard(browser: WebDriver, demo: Demo, name: str) -> None:
     browser.delete_all_cookies()
     browser.get(demo.base + "/backoffice/")
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "username"))
+    settled(browser).until(lambda d: d.find_elements(By.ID, "username"))
     every_input_has_a_label(browser)
     focused = browser.switch_to.active_element
     assert focused.get_attribute("id") == "username"  # autofocus: type straight away
     focused.send_keys(name, Keys.TAB)
     browser.switch_to.active_element.send_keys(demo.passwords[name], Keys.ENTER)
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h1"))
+    settled(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h1"))
     assert name in browser.find_element(By.CSS_SELECTOR, ".who").text
 
 
@@ -135,7 +142,7 @@ def find_player(browser: WebDriver, demo: Demo) -> None:
     browser.get(demo.base + "/backoffice/players")
     every_input_has_a_label(browser)
     browser.find_element(By.ID, "user_id").send_keys(PLAYER, Keys.ENTER)
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "history"))
+    settled(browser).until(lambda d: d.find_elements(By.ID, "history"))
     every_input_has_a_label(browser)
 
 
@@ -156,7 +163,7 @@ def test_an_auditor_finds_what_happened_to_a_bet(demo: Demo, browser: WebDriver)
 
         browser.get(demo.base + "/backoffice/transactions")
         browser.find_element(By.ID, "id").send_keys(answer["transaction_id"], Keys.ENTER)
-        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "status"))
+        settled(browser).until(lambda d: d.find_elements(By.ID, "status"))
         assert browser.find_element(By.ID, "status").text == "applied"
         assert "bo-bet-1" in browser.find_element(By.ID, "entry").text
         every_input_has_a_label(browser)
@@ -191,15 +198,13 @@ def test_an_admin_blocks_and_deposits_and_the_ledger_records_who_and_why(
         find_player(browser, demo)
         reason = browser.find_element(By.ID, "block-reason")
         reason.send_keys("suspicious pattern, ticket 9", Keys.ENTER)  # the keyboard submits
-        WebDriverWait(browser, 10).until(
-            lambda d: d.find_element(By.ID, "block-state").text == "Blocked"
-        )
+        settled(browser).until(lambda d: d.find_element(By.ID, "block-state").text == "Blocked")
         assert send_bet(demo, "bo-bet-blocked")["error"] == "PLAYER_BLOCKED"
 
         browser.find_element(By.ID, "deposit-amount").send_keys("12.50")
         browser.find_element(By.ID, "deposit-reason").send_keys("goodwill for the delay")
         browser.find_element(By.ID, "deposit").click()
-        WebDriverWait(browser, 10).until(
+        settled(browser).until(
             lambda d: "Deposited:" in d.find_element(By.CSS_SELECTOR, ".flash").text
         )
         keep_page(browser, "backoffice-player.png")
