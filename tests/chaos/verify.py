@@ -1,22 +1,19 @@
 """After the chaos: answers against ContractModel, balances, the event log, the read models."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from adapters.event_log import EventLog
-from adapters.sql import Database
 from adapters.store import StoreSettings
 from domain.commands import OperatorCommand
-from domain.player import Player
 from ledger.bootstrap import open_ledger
 from projections.reconcile import reconcile
 from projections.runner import BatchRunner
 from tests.chaos.load import Player as Story
 from tests.support.model import ContractModel
+from tests.support.moves import collect
 
 Wallets = dict[tuple[str, str], Decimal]
-OWNERS: dict[str, str] = {}  # OPERATOR id -> the user whose money it moved
 
 
 def replay_answers(stories: list[Story]) -> tuple[ContractModel, set[str], list[str]]:
@@ -80,15 +77,15 @@ def event_log(
     to the model's balances, and the read models reconcile with the aggregates."""
     ledger = open_ledger(StoreSettings(database_url, pool_size=2))
     try:
-        counts, sums, nets = money_events(ledger)
-        problems = [f"bet {t} failed for the OPERATOR but moved {nets[t]}" for t in failed
-                    if nets.get(t, Decimal(0)) != 0]  # fmt: skip
-        counts = Counter({t: n for t, n in counts.items() if t not in failed})
+        moves = collect(ledger)
+        problems = [f"bet {t} failed for the OPERATOR but moved {moves.net(t)}" for t in failed
+                    if moves.net(t) != 0]  # fmt: skip
+        counts = Counter({t: len(d) for t, d in moves.by_id.items() if t not in failed})
         problems += [f"{tid} moved money {n} times" for tid, n in counts.items() if n > 1]
-        modelled = {t for t in counts if OWNERS[t] not in skip}
+        modelled = {t for t in counts if moves.owners[t] not in skip}
         if modelled != applied:
             problems.append(f"ids that moved money differ: {sorted(modelled ^ applied)[:10]}")
-        sums = {w: b for w, b in sums.items() if w[0] not in skip}
+        sums = {w: b for w, b in moves.wallets.items() if b != 0 and w[0] not in skip}
         if sums != model.nonzero_balances():
             problems.append("the event log's sums differ from the model")
         runner = BatchRunner.of(ledger)
@@ -96,27 +93,3 @@ def event_log(
         return problems
     finally:
         ledger.close()
-
-
-def money_events(ledger: Any) -> tuple[Counter[str], Wallets, dict[str, Decimal]]:
-    """Player money events per OPERATOR id, every wallet's sum, and each id's net, from the
-    stored log."""
-    log = EventLog(Database.of(ledger.recorder))
-    counts: Counter[str] = Counter()
-    nets: dict[str, Decimal] = defaultdict(Decimal)
-    sums: Wallets = defaultdict(Decimal)
-    users: dict[Any, str] = {}
-    after = 0
-    while page := log.page(after, 1000):
-        for stored in page:
-            event = ledger.mapper.to_domain_event(stored)
-            if isinstance(event, Player.Opened):
-                users[stored.originator_id] = event.user_id
-            if isinstance(event, Player.MoneyMoved):
-                sums[(users[stored.originator_id], event.currency)] += event.delta
-                if tid := getattr(event, "operator_transaction_id", None):
-                    counts[tid] += 1
-                    nets[tid] += event.delta
-                    OWNERS[tid] = users[stored.originator_id]
-        after = page[-1].id
-    return counts, {w: b for w, b in sums.items() if b != 0}, nets

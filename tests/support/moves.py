@@ -23,6 +23,7 @@ class Moves:
 
     by_id: dict[str, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
     wallets: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    owners: dict[str, str] = field(default_factory=dict)  # OPERATOR id -> whose money it moved
 
     def times(self, transaction_id: str) -> int:
         """How many money events carry this OPERATOR id."""
@@ -37,12 +38,12 @@ def read_moves(database_url: str) -> Moves:
     """Every Player money event of the store, by OPERATOR id and by wallet."""
     ledger = open_ledger(StoreSettings(database_url, pool_size=2, statement_timeout_s=0))
     try:
-        return _collect(ledger)
+        return collect(ledger)
     finally:
         ledger.close()
 
 
-def _collect(ledger: Any) -> Moves:
+def collect(ledger: Any) -> Moves:
     log, moves, users = EventLog(Database.of(ledger.recorder)), Moves(), {}
     after = 0
     while page := log.page(after, 1000):
@@ -54,5 +55,6 @@ def _collect(ledger: Any) -> Moves:
                 moves.wallets[(users[stored.originator_id], event.currency)] += event.delta
                 if tid := getattr(event, "operator_transaction_id", None):
                     moves.by_id[tid].append(event.delta)
+                    moves.owners[tid] = users[stored.originator_id]
         after = page[-1].id
     return moves
