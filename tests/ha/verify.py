@@ -35,8 +35,10 @@ def judge(database_url: str, journal: Journal, users: list[str]) -> Verdict:
     for tid in journal.acknowledged:
         if moves.times(tid) == 0:
             verdict.lost.append(tid)
-    verdict.doubled = [t for t, deltas in moves.by_id.items() if len(deltas) > 1 and
-                       t not in journal.internal_error]  # fmt: skip
+    # A failed bet the ledger gave back has two money events that net to nothing: it is
+    # weighed below, by its net, not counted as doubled.
+    failed = journal.internal_error.keys() | journal.unanswered.keys()
+    verdict.doubled = [t for t, d in moves.by_id.items() if len(d) > 1 and t not in failed]
     held: dict[str, Decimal] = defaultdict(Decimal)  # stakes still debited without an answer
     for bets, landed in ((journal.internal_error, verdict.internal_landed),
                          (journal.unanswered, verdict.unanswered_landed)):  # fmt: skip
