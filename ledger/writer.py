@@ -11,8 +11,9 @@ as what it was.
 Every answer goes out by the policy's answer deadline, whatever the store does: the
 store's own timeouts (adapters/store.py) end most attempts well before it, and a batch
 whose thread is still blocked at the deadline is answered INTERNAL_ERROR without it.
-Commands answered INTERNAL_ERROR whose commit may have landed (or did land after all) are
-handed to the writer's on_unknown hook: the ledger settles them once the store answers.
+Bets answered INTERNAL_ERROR are marked in doubt in the journal (ledger/in_doubt.py)
+before the answer goes out, and the server settles them once the store answers; commands
+whose commit may have landed are also reported to on_unknown (logged and counted).
 """
 
 import asyncio
