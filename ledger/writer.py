@@ -43,7 +43,7 @@ class Writer:
     on_unknown(commands) is called on the event loop, and must not block, with commands
     answered INTERNAL_ERROR whose commit may have landed: the store stayed silent until
     the deadline, or the commit landed after the answer went out. The default does
-    nothing; the ledger's in-doubt journal settles them once the store answers.
+    nothing; settling bets is the journal's (`journal`), whatever this hook does.
     """
 
     def __init__(

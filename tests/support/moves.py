@@ -11,9 +11,9 @@ from adapters.store import StoreSettings
 from domain.player import Player
 from ledger.bootstrap import open_ledger
 
-# Issue 12, deliverable 2 (the ledger settles unknown outcomes itself) makes a bet answered
-# INTERNAL_ERROR move nothing by the end. Until it lands, such a bet whose commit landed
-# after all still holds its stake, and the tests only count it: flip this with it.
+# The ledger settles bets in doubt itself (ledger/in_doubt.py), so a bet answered
+# INTERNAL_ERROR moves nothing by the end: the blackhole and HA runs assert it. False would
+# only count such bets (for a ledger built without the settling).
 IN_DOUBT_SETTLED = True
 
 
