@@ -91,6 +91,7 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
         async with settling(journal, writer, app[METRICS]):
             yield
         await writer.close()
+        journal.close()
         app[READ_POOL].shutdown(wait=True)
         probes.close()
     ledger.close()

@@ -2,9 +2,10 @@
 a hash of its body's `user_id` (consistent, so a player moves only when its server does)."""
 
 import shutil
-import signal
 import subprocess
 from pathlib import Path
+
+from tests.support.server import stop_process
 
 CONFIG = """\
 global
@@ -59,10 +60,4 @@ class Balancer:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)

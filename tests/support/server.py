@@ -47,6 +47,17 @@ def http_status(url: str) -> int:
         return 0
 
 
+def stop_process(process: "subprocess.Popen[bytes]") -> None:
+    """SIGTERM, then wait; SIGKILL if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class Server:
     """A running `python -m service` and where its logs go."""
@@ -65,13 +76,7 @@ class Server:
 
     def stop(self) -> None:
         """SIGTERM, then wait; SIGKILL if it hangs."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def service_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
