@@ -5,7 +5,8 @@ from collections.abc import Awaitable, Callable
 
 from domain.answers import Answer
 from domain.commands import Command
-from ledger.in_doubt import Doubt, Journal
+from ledger.doubts import Doubt
+from ledger.in_doubt import Journal
 
 Submit = Callable[[Command], Awaitable[Answer]]
 

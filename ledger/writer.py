@@ -27,7 +27,7 @@ from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command, PlaceBet, SettleInDoubt
 from ledger.application import Ledger
-from ledger.in_doubt import Doubts, NoJournal
+from ledger.doubts import Doubts, NoJournal
 from ledger.lanes import Lane, Pending
 from ledger.retry import INTERNAL, RetryPolicy, WriteStats, commit
 
