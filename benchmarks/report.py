@@ -5,7 +5,13 @@ from pathlib import Path
 from typing import Any
 
 Cell = dict[str, Any]
-HEADER = ("impl", "conc", "callbacks/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "RSS MB", "money")
+HEADER = (
+    "impl", "conc", "callbacks/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "RSS MB",
+    "CPU ms/cb", "child ms/cb", "load ms/cb", "cores", "money",
+)  # fmt: skip
+# CPU per answered callback: the server process, its children (the ledger's projections
+# process), the load generator; and how many of the machine's cores were busy in all.
+CPU = ("server", "children", "load", "cores_busy")
 
 
 def rows(cells: list[Cell], ceilings: list[Cell]) -> list[tuple[str, ...]]:
@@ -20,12 +26,14 @@ def rows(cells: list[Cell], ceilings: list[Cell]) -> list[tuple[str, ...]]:
                 f"{cell.get('callbacks_per_s', 0):.0f}",
                 *(f"{lat.get(p, 0):.1f}" for p in ("p50", "p95", "p99", "max")),
                 f"{cell.get('rss_mb', 0):.0f}",
+                *(f"{cell.get('cpu_ms', {}).get(k, 0):.3f}" for k in CPU[:3]),
+                f"{cell.get('cpu_ms', {}).get('cores_busy', 0):.2f}",
                 "OK" if cell.get("money_ok") else "FAIL",
             )
         )
     for ceiling in ceilings:
         ops = f"{ceiling.get('ops_per_s', 0):.0f}"
-        table.append(("db ceiling", str(ceiling["connections"]), ops, *("-" * 6)))
+        table.append(("db ceiling", str(ceiling["connections"]), ops, *("-" * 10)))
     return table
 
 

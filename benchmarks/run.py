@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import history, reconcile_speed, replay_speed, servers
+from benchmarks.cpu import CpuSampler
 from benchmarks.databases import drop_leftovers, scratch_database
 from benchmarks.plot import plot
 from benchmarks.report import render, write_json
@@ -84,20 +85,24 @@ def drive(
     pid: int, port: int, conc: int, args: argparse.Namespace, out: Path, *, rate: float | None
 ) -> dict[str, Any]:
     """Run the load process against a ready server, weighing the server meanwhile."""
-    sampler = servers.RssSampler(pid)
+    sampler, cpu = servers.RssSampler(pid), CpuSampler(pid)
     sampler.start()
-    load = subprocess.run(
+    with subprocess.Popen(
         load_command(port, conc, args, out, rate),
-        capture_output=True,
-        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         cwd=servers.ROOT,
-        timeout=args.duration + 600,
-    )
+    ) as load:
+        cpu.load = load.pid
+        cpu.start()
+        _, stderr = load.communicate(timeout=args.duration + 600)
+    cpu.finish()
     found: dict[str, Any] = {"rss_mb": round(sampler.finish() / 2**20, 1)}
     if not out.exists():
-        return found | {"examples": [load.stderr.decode()[-2000:]]}
+        return found | {"examples": [stderr.decode()[-2000:]]}
     report: dict[str, Any] = json.loads(out.read_text())
-    return found | report
+    window = tuple(report.pop("window"))
+    return found | report | {"cpu_ms": cpu.per_callback_ms(window, report["requests"])}
 
 
 def half_load(
