@@ -120,13 +120,17 @@ class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
         return positions
 
 
-def _columns(events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
-    return (
-        [e.originator_id for e in events],
-        [e.originator_version for e in events],
-        [e.topic for e in events],
-        [e.state for e in events],
-    )
+def _columns(events: Sequence[StoredEvent]) -> tuple[str, ...]:
+    """Each column as one array literal: psycopg adapts a Python list element by element
+    in Python (about 0.15 ms of CPU per batch of 8); a string it passes through as it is.
+    Topics are module paths and class names (no quote, backslash, comma or brace)."""
+    if not events:
+        return ("{}",) * 4
+    ids = ",".join([str(e.originator_id) for e in events])
+    versions = ",".join([str(e.originator_version) for e in events])
+    topics = '","'.join([e.topic for e in events])
+    states = '","\\\\x'.join([e.state.hex() for e in events])  # bytea's hex input
+    return (f"{{{ids}}}", f"{{{versions}}}", f'{{"{topics}"}}', f'{{"\\\\x{states}"}}')
 
 
 # statement_timeout also cancels a commit's wait for the synchronous standby; PostgreSQL
