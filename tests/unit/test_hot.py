@@ -1,9 +1,15 @@
 """Hot aggregates: private copies, never older than held, bounded, forgotten on failure."""
 
+from dataclasses import is_dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import Enum
+from uuid import UUID
 
+from adapters.store import StoreSettings
+from domain.commands import Block, CreditResult, Deposit, PlaceBet, RollBack
 from domain.player import Player
+from ledger.bootstrap import open_ledger
 from ledger.cache import HotAggregates
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -62,3 +68,45 @@ def test_forget_drops_entries() -> None:
     hot.keep([player])
     hot.forget([player.id])
     assert hot.get(player.id) is None
+
+
+IMMUTABLE = (str, int, bool, type(None), Decimal, UUID, datetime, Enum, tuple)
+
+
+def flat(value: object) -> bool:
+    """Immutable, or a dict or list of immutable values: what a private copy copies."""
+    if isinstance(value, dict):
+        return all(flat(k) and isinstance(v, IMMUTABLE) for k, v in value.items())
+    if isinstance(value, list):
+        return all(isinstance(v, IMMUTABLE) for v in value)
+    if is_dataclass(value):
+        params = getattr(type(value), "__dataclass_params__", None)
+        return bool(params and params.frozen) and all(flat(v) for v in vars(value).values())
+    return isinstance(value, IMMUTABLE)
+
+
+def test_every_aggregate_the_ledger_holds_has_flat_state() -> None:
+    """Copies are shallow but for each dict or list: a deeper container would be shared."""
+    ledger = open_ledger(StoreSettings("memory://"))
+    usd = Decimal("10.00")
+    ledger.execute([Deposit("d1", "u1", "USD", Decimal("100.00"))])
+    ledger.execute([PlaceBet("b1", "u1", "USD", usd), PlaceBet("b2", "u1", "USD", usd)])
+    ledger.execute([CreditResult("r1", "u1", "USD", usd), RollBack("x1", "u1", "USD", usd, "b2")])
+    ledger.execute([RollBack("x2", "u1", "USD", usd, "never-seen"), Block("u1", "ops", "test")])
+    held = [ledger.hot.get(UUID(int=key)) for key in list(ledger.hot._held)]
+    kinds = {type(a).__name__ for a in held}
+    assert kinds == {"Player", "OperatorTransaction", "CashierTransaction"}
+    for aggregate in held:
+        assert all(flat(v) for v in vars(aggregate).values()), vars(aggregate)
+
+
+def test_a_copy_and_its_original_share_no_container() -> None:
+    hot = HotAggregates(10)
+    player = funded("u1", "5.00")
+    hot.keep([player])
+    player.move(Player.Deposited, "USD", Decimal("1.00"), NOW, reference="later")
+    held = hot.get(player.id)
+    assert held is not None
+    assert held.balance("USD") == Decimal("5.00")
+    assert held.pending_events == []
+    assert held is not hot.get(player.id)
