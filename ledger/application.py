@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
@@ -113,6 +114,11 @@ class Ledger(Application[UUID]):
         with store_errors():
             self.recorder.max_notification_id()
 
+    @cached_property
+    def _appends_snapshots(self) -> bool:
+        # Asked once: a runtime Protocol check costs more than the rest of a small save.
+        return isinstance(self.recorder, AppendsSnapshots)
+
     def _verify(self, assumed: dict[UUID, int], written: set[UUID]) -> None:
         # What a batch only read from memory must still be so: nothing else would notice.
         for aggregate_id, version in assumed.items():
@@ -129,7 +135,7 @@ class Ledger(Application[UUID]):
         # taking snapshots from memory (the state being saved) instead of reading back.
         events = [e for a in aggregates for e in a.collect_events()]
         snapshots = _snapshots_due(aggregates, events)
-        if isinstance(self.recorder, AppendsSnapshots):  # in the same transaction
+        if self._appends_snapshots:  # in the same transaction
             to_stored = self.mapper.to_stored_event
             self.recorder.append([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
             return

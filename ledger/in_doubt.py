@@ -16,8 +16,9 @@ import json
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
+
+import orjson
 
 from domain.commands import PlaceBet
 from ledger.doubts import Doubt
@@ -43,7 +44,7 @@ class Journal:
             # A thread abandoned at the deadline may try again: what is in doubt stays so.
             doubts = [Doubt.of(b) for b in bets if b.transaction_id not in self._doubts]
             self._attempted.update((d.transaction_id, d) for d in doubts)
-            self._write([{"attempt": asdict(d)} for d in doubts], sync=False)
+            self._write([{"attempt": d} for d in doubts], sync=False)
 
     def answered(self, transaction_ids: Iterable[str]) -> None:
         """Their outcome is known and their answer is about to go out."""
@@ -57,7 +58,7 @@ class Journal:
         with self._lock:
             moved = [self._attempted.pop(t) for t in transaction_ids if t in self._attempted]
             self._doubts.update((d.transaction_id, d) for d in moved)
-            self._write([{"doubt": asdict(d)} for d in moved], sync=True)
+            self._write([{"doubt": d} for d in moved], sync=True)
         return moved
 
     def settled(self, transaction_id: str) -> None:
@@ -96,12 +97,13 @@ class Journal:
         with self._lock:
             os.ftruncate(self._fd, 0)
             self._size = 0
-            self._write([{"doubt": asdict(d)} for d in self._doubts.values()], sync=True)
+            self._write([{"doubt": d} for d in self._doubts.values()], sync=True)
 
     def _write(self, records: list[dict[str, object]], *, sync: bool) -> None:
         if not records:
             return
-        data = "".join(json.dumps(r) + "\n" for r in records).encode()
+        # orjson writes a Doubt (a dataclass of strings) as its fields, one line each.
+        data = b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records])
         os.write(self._fd, data)
         self._size += len(data)
         if sync:
