@@ -87,12 +87,13 @@ class Writer:
         future: asyncio.Future[Answer] = loop.create_future()
         lane = self._lanes[zlib.crc32(cmd.user_id.encode()) % len(self._lanes)]
         lane.queue.put_nowait(Pending(cmd, future, loop.time() + self._policy.answer_s))
+        # One timer instead of wait_for() (a task's worth of machinery per command); the
+        # shield keeps a cancelled caller from cancelling the command itself.
+        late = loop.call_later(self._policy.answer_s + NET_S, _answer_late, future)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self._policy.answer_s + NET_S)
-        except TimeoutError:
-            if not future.done():  # still queued: it will be skipped, never committed
-                future.set_result(INTERNAL)
-            return future.result()
+            return await asyncio.shield(future)
+        finally:
+            late.cancel()
 
     async def _run(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
@@ -174,6 +175,12 @@ class Writer:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for lane in self._lanes:
             await asyncio.to_thread(lane.close)
+
+
+def _answer_late(future: "asyncio.Future[Answer]") -> None:
+    """Still queued at the deadline: it will be skipped, never committed."""
+    if not future.done():
+        future.set_result(INTERNAL)
 
 
 def _late_outcome(running: "asyncio.Future[Any]") -> None:

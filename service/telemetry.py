@@ -30,6 +30,7 @@ class Metrics:
             registry=self.registry,
         )  # fmt: skip
         self.store_reading: tuple[int, float] | None = None  # the last lag probe; None: down
+        self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
 
         self.recent = PerMinute()
         self.doubts_settled = Counter(
@@ -43,9 +44,16 @@ class Metrics:
 
     def observe(self, action: str, outcome: str, started: float) -> None:
         """Count one answered callback and its latency."""
-        self.callbacks.labels(action, outcome).inc()
+        counter, latency = self._children.get((action, outcome)) or self._child(action, outcome)
+        counter.inc()
         self.recent.count(outcome)
-        self.latency.labels(action).observe(time.perf_counter() - started)
+        latency.observe(time.perf_counter() - started)
+
+    def _child(self, action: str, outcome: str) -> tuple[Any, Any]:
+        # labels() resolves its arguments on every call; the few pairs are kept instead.
+        found = self.callbacks.labels(action, outcome), self.latency.labels(action)
+        self._children[action, outcome] = found
+        return found
 
     def watch_store(self, stats: Callable[[], Any]) -> None:
         """Report the writer's counters and the last store reading when scraped."""
