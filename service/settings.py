@@ -33,7 +33,7 @@ class Settings:
     currencies: frozenset[str] = frozenset({"USD", "EUR", "GBP"})
     languages: frozenset[str] = frozenset({"en", "es", "fr"})
     callback_path: str = DEFAULT_CALLBACK_PATH
-    write_lanes: int = 2
+    write_lanes: int = 1
     write_batch_max: int = 128
     read_pool_size: int = 4
     log_level: str = "info"
@@ -58,7 +58,7 @@ class Settings:
         serving: the HTTP server's secrets are required (command-line tools need none).
         """
         dev = v.flag(env, "LEDGER_DEV")
-        lanes = v.whole(env, "WRITE_LANES", 2, low=1, high=64)
+        lanes = v.whole(env, "WRITE_LANES", 1, low=1, high=64)
         reads = v.whole(env, "READ_POOL_SIZE", 4, low=1, high=64)
         return cls(
             store=_store(env, pool_size=lanes + reads + OPS_CONNECTIONS, serving=serving),
