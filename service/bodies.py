@@ -44,6 +44,11 @@ async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes:
     )
     if (request.content_length or 0) > limit:
         raise too_large
+    if request.content.is_eof():  # all of it is here already, as a callback's usually is
+        body = request.content.read_nowait()
+        if len(body) > limit:
+            raise too_large
+        return body
     chunks: list[bytes] = []
     size = 0
     try:

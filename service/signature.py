@@ -12,7 +12,7 @@ _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 def sign(body: bytes, secret: bytes) -> str:
     """The lowercase hex signature the OPERATOR sends for this body."""
-    return hmac.new(secret, body, hashlib.sha256).hexdigest()
+    return hmac.digest(secret, body, hashlib.sha256).hex()  # one C call, no HMAC object
 
 
 def verify(headers: Mapping[str, str], body: bytes, secret: bytes) -> bool:
