@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import uvloop
 
 from benchmarks.delivery import Operator, UnansweredError
 from benchmarks.model import MoneyModel
@@ -158,7 +159,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run, print the report, exit 1 when the money does not add up."""
     args = parse_args(argv)
-    result = asyncio.run(run(args))
+    result = uvloop.run(run(args))
     text = json.dumps(result, indent=2)
     if args.json_out:
         args.json_out.write_text(text + "\n")
