@@ -1,5 +1,6 @@
 """Hot aggregates: private copies, never older than held, bounded, forgotten on failure."""
 
+import gc
 from dataclasses import is_dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -10,7 +11,7 @@ from adapters.store import StoreSettings
 from domain.commands import Block, CreditResult, Deposit, PlaceBet, RollBack
 from domain.player import Player
 from ledger.bootstrap import open_ledger
-from ledger.cache import HotAggregates
+from ledger.cache import HotAggregates, freeze, thaw
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -85,19 +86,36 @@ def flat(value: object) -> bool:
     return isinstance(value, IMMUTABLE)
 
 
-def test_every_aggregate_the_ledger_holds_has_flat_state() -> None:
-    """Copies are shallow but for each dict or list: a deeper container would be shared."""
+def held_by_a_ledger() -> HotAggregates:
+    """The hot aggregates of a ledger that saw every kind of command."""
     ledger = open_ledger(StoreSettings("memory://"))
     usd = Decimal("10.00")
     ledger.execute([Deposit("d1", "u1", "USD", Decimal("100.00"))])
     ledger.execute([PlaceBet("b1", "u1", "USD", usd), PlaceBet("b2", "u1", "USD", usd)])
     ledger.execute([CreditResult("r1", "u1", "USD", usd), RollBack("x1", "u1", "USD", usd, "b2")])
     ledger.execute([RollBack("x2", "u1", "USD", usd, "never-seen"), Block("u1", "ops", "test")])
-    held = [ledger.hot.get(UUID(int=key)) for key in list(ledger.hot._held)]
+    return ledger.hot
+
+
+def test_every_aggregate_the_ledger_holds_has_flat_state() -> None:
+    """Copies are shallow but for each dict or list: a deeper container would be shared."""
+    hot = held_by_a_ledger()
+    held = [hot.get(UUID(int=key)) for key in list(hot._held)]
     kinds = {type(a).__name__ for a in held}
     assert kinds == {"Player", "OperatorTransaction", "CashierTransaction"}
     for aggregate in held:
         assert all(flat(v) for v in vars(aggregate).values()), vars(aggregate)
+        assert vars(thaw(aggregate.id, freeze(aggregate))) == vars(aggregate)
+
+
+def test_nothing_held_is_an_object_the_garbage_collector_keeps_tracking() -> None:
+    """Full collections walk every tracked object: held aggregates must not be among them."""
+    hot = held_by_a_ledger()
+    gc.collect()
+    gc.collect()  # a tuple is untracked once what it holds is: one level a pass
+    for entry in hot._held.values():
+        assert not any(gc.is_tracked(part) for part in entry), entry
+        assert not gc.is_tracked(entry)
 
 
 def test_a_copy_and_its_original_share_no_container() -> None:
