@@ -5,7 +5,7 @@ from uuid import UUID, uuid5
 
 # A stream id is asked for several times per command (deciding, saving, caching); SHA-1
 # each time was a tenth of a command's CPU. Ids are pure functions of their inputs.
-_cached = lru_cache(maxsize=1 << 16)
+_cached = lru_cache(maxsize=1 << 12)  # a batch asks again; each entry is tracked by the GC
 
 _PLAYERS = UUID("0b3c1f44-6a52-4d57-9f0e-2a8e3c1d7b01")
 _OPERATOR_TRANSACTIONS = UUID("0b3c1f44-6a52-4d57-9f0e-2a8e3c1d7b02")
