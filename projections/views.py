@@ -49,6 +49,11 @@ class LedgerViews:
         for table in self._tables:
             table.begin(keep=keep)
 
+    def emptied(self) -> None:
+        """The views were emptied by this runner (committed): no row exists but those held."""
+        for table in self._tables:
+            table.emptied()
+
     def open(self, player_id: str, user_id: str, position: int) -> None:
         """A player's wallet was opened."""
         self.players.put(
@@ -84,7 +89,7 @@ class LedgerViews:
 
     def link(self, position: int, day: str, link: str) -> None:
         """The chain's link at a position."""
-        self.chain.put({"position": position, "day": day, "link": link})
+        self.chain.add((position, day, link))
 
     def flush(self) -> None:
         """Write the batch's rows; the caller commits them with the tracking position."""
