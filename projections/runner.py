@@ -17,6 +17,9 @@ from projections.schema import TRACKING, create_tables, empty_views
 from projections.views import LedgerViews
 
 _TRACKING = TRACKING.name
+# Far behind (a replay, a backlog), batches grow: a batch's fixed costs (a balance row per
+# player it touches, the statements, the commit) are then shared by ten times the events.
+CATCH_UP_FACTOR, CATCH_UP_MAX = 10, 10_000
 
 
 class BatchRunner:
@@ -40,6 +43,8 @@ class BatchRunner:
         self.mapper = mapper
         self.read_models = ReadModels(database, mapper, closing_grace_s)
         self.batch_size = batch_size
+        self.catch_up_size = max(batch_size, min(CATCH_UP_FACTOR * batch_size, CATCH_UP_MAX))
+        self._page = batch_size  # the catch-up size after a full batch, else batch_size
         self.views = LedgerViews(self.database)
         self.projection = LedgerProjection(view=self.views)
         # direct=False: every event through the mapper and the projection (the reference).
@@ -74,7 +79,9 @@ class BatchRunner:
                 # Derived data: a crash loses at most a batch that is then simply redone.
                 cursor.execute("SET LOCAL synchronous_commit = off")
             position, link = self._lock(cursor)
-            rows = self.log.rows(position, self.batch_size, cursor)
+            rows = self.log.rows(position, self._page, cursor)
+            full = len(rows) == self._page
+            self._page = self.catch_up_size if full else self.batch_size
             if not rows:
                 return 0
             self.views.begin(cursor, keep=position == self._written)
