@@ -125,7 +125,7 @@ class BatchRunner:
         self._written = None
         with self.database.transaction() as cursor:
             self._lock(cursor)
-            empty_views(cursor)
+            empty_views(cursor, self.database)
             self._track(cursor, 0, chain.GENESIS, None)
         self.views.emptied()
         self._written = 0

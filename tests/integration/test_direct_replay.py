@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 import pytest
 from eventsourcing.compressor import ZlibCompressor
 from eventsourcing.persistence import Mapper
@@ -88,3 +89,19 @@ def test_a_mapper_that_compresses_sends_every_event_the_mappers_way() -> None:
     row = (1, "00000000-0000-0000-0000-000000000001", 1, "domain.player:Player.Opened", b"{}")
     assert DirectDecoder(views, compressing).apply(row) is None
     assert DirectDecoder(views, None).apply(row) is None
+
+
+def test_a_reset_beside_a_long_reader_empties_the_views_all_the_same(
+    ledger: Ledger, store_url: str
+) -> None:
+    runner = BatchRunner.of(ledger)
+    runner.catch_up()
+    if not runner.database.postgres:
+        pytest.skip("SQLite deletes; only PostgreSQL truncates")
+    with psycopg.connect(store_url) as reader:  # a report in the middle of its reads
+        reader.execute("SELECT count(*) FROM rm_balances").fetchone()
+        runner.reset()  # cannot truncate under the reader's lock: deletes instead
+    assert runner.database.query("SELECT count(*) AS n FROM rm_balances")[0]["n"] == 0
+    runner.catch_up()
+    runner.reset()  # nobody reading: truncates
+    assert runner.database.query("SELECT count(*) AS n FROM rm_chain")[0]["n"] == 0
