@@ -86,10 +86,11 @@ class BatchRunner:
                 return 0
             self.views.begin(cursor, keep=position == self._written)
             digest, moment = bytes.fromhex(link), ""
-            for row in rows:
-                moment = self.direct.apply(row) or self._apply(row)
-                digest = chain.next_digest(digest, row)
-                self.views.link(row[0], moment[:10], digest.hex())  # the date of an ISO time
+            with self.views.linking() as add_link:
+                for row in rows:
+                    moment = self.direct.apply(row) or self._apply(row)
+                    digest = chain.next_digest(digest, row)
+                    add_link((row[0], moment[:10], digest.hex()))  # the date of an ISO time
             self.views.flush()
             self._track(cursor, rows[-1][0], digest.hex(), moment)
         self._written = rows[-1][0]

@@ -51,7 +51,7 @@ class BatchTable:
         )
         values = ", ".join(["%s"] * len(columns))
         self._upsert_row = f"INSERT INTO {name} ({names}) VALUES ({values}) {conflict}"
-        self._copy = f"COPY {name} ({names}) FROM STDIN"
+        self.copy_statement = f"COPY {name} ({names}) FROM STDIN"
 
     def begin(self, *, keep: bool) -> None:
         """Start a batch; keep the rows held only if nobody else wrote since."""
@@ -61,6 +61,11 @@ class BatchTable:
         if not keep or len(self._rows) > ROWS_KEPT:
             self._rows.clear()
             self._complete = False
+
+    @property
+    def complete(self) -> bool:
+        """True while memory holds every row of the table (none needs reading back)."""
+        return self._complete
 
     def emptied(self) -> None:
         """The table was emptied by this runner (committed): memory holds all of it."""
@@ -108,7 +113,7 @@ class BatchTable:
                 cursor.executemany(database.sql(self._upsert_row), changed + new)
             return
         if new:
-            with cursor.copy(self._copy) as copy:
+            with cursor.copy(self.copy_statement) as copy:
                 for values in new:
                     copy.write_row(values)
         if changed:

@@ -3,7 +3,9 @@
 import random
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import psycopg
 import pytest
@@ -15,13 +17,16 @@ from adapters.sql import Database
 from adapters.store import StoreSettings
 from adapters.transcoding import OrjsonTranscoder
 from domain.commands import Block, Deposit, PlaceBet, SettleInDoubt, Unblock, Withdraw
+from domain.errors import LedgerError
+from domain.transaction import OperatorTransaction
 from ledger.application import Ledger
 from ledger.bootstrap import open_ledger
 from projections.direct import TWINS, DirectDecoder
 from projections.runner import BatchRunner
 from projections.views import LedgerViews
 from tests.integration.test_projections import snapshot
-from tests.support.history import StepClock, mixed_commands, run_history
+from tests.support.history import START, StepClock, mixed_commands, run_history
+from tests.support.pg import fresh_database
 
 HOSTILE = "tab\there, new\nline, back\\slash, \"quoted\" 'and' {braces},"
 USD = "USD"
@@ -105,3 +110,30 @@ def test_a_reset_beside_a_long_reader_empties_the_views_all_the_same(
     runner.catch_up()
     runner.reset()  # nobody reading: truncates
     assert runner.database.query("SELECT count(*) AS n FROM rm_chain")[0]["n"] == 0
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/stray.sqlite3"
+    else:
+        with fresh_database() as url:
+            yield url
+
+
+def test_a_batch_that_fails_midway_commits_nothing_of_itself(empty_store: str) -> None:
+    ledger = open_ledger(StoreSettings(empty_store, pool_size=2), clock=StepClock())
+    try:
+        ledger.execute([Deposit(f"d{n}", f"u{n}", USD, Decimal("5.00")) for n in range(30)])
+        stray = OperatorTransaction.RolledBack(  # names a transaction the log never had
+            originator_id=uuid4(), originator_version=2, timestamp=START, rolled_back_by="x"
+        )
+        ledger.recorder.insert_events([ledger.mapper.to_stored_event(stray)])
+        runner = BatchRunner.of(ledger, batch_size=1000)
+        runner.reset()  # empty views, every row held: links stream into a COPY on PostgreSQL
+        with pytest.raises(LedgerError):
+            runner.catch_up()
+        assert runner.position() == 0
+        assert runner.database.query("SELECT count(*) AS n FROM rm_chain")[0]["n"] == 0
+    finally:
+        ledger.close()
