@@ -2,6 +2,7 @@
 beside the rate at which a plain psycopg loop merely reads the same rows back."""
 
 import time
+from typing import Any
 
 import psycopg
 
@@ -29,7 +30,7 @@ def read_back(url: str, table: str) -> dict[str, float]:
     return {"rows": rows, "seconds": round(elapsed, 3), "rows_per_s": round(rows / elapsed)}
 
 
-def measure(url: str) -> dict[str, object]:
+def measure(url: str) -> dict[str, Any]:
     """Events rebuilt, seconds, events per second; the raw read-back and the ratio."""
     ledger = open_ledger(StoreSettings(url, pool_size=2))
     try:
@@ -49,3 +50,13 @@ def measure(url: str) -> dict[str, object]:
         "raw_read_back": raw,
         "ratio_to_raw": round(rate / raw["rows_per_s"], 2),
     }
+
+
+def summary(replay: dict[str, Any]) -> str:
+    """The replay line of make bench's closing lines."""
+    raw = replay["raw_read_back"]
+    return (
+        f"    replay: {replay['events']:,} events in {replay['seconds']} s, "
+        f"{replay['events_per_s']:,} events/s (raw read-back {raw['rows_per_s']:,} rows/s, "
+        f"ratio {replay['ratio_to_raw']})"
+    )
