@@ -6,8 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
+from psycopg.rows import tuple_row
 
 from adapters.sql import Database
+
+# One stored event as the log hands it out in bulk: position, stream id (the UUID's text),
+# version, topic and state, a plain tuple (no Notification, no UUID object).
+Row = tuple[int, str, int, str, bytes]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,21 @@ class EventLog:
             where += f" AND topic IN ({', '.join(['%s'] * len(topics))})"
             params += tuple(topics)
         return self._select(where, params, limit, cursor=cursor)
+
+    def rows(self, after: int, limit: int, cursor: Any) -> list[Row]:
+        """Events after a position, in commit order, as plain tuples: the bulk read."""
+        position, postgres = self.database.position, self.database.postgres
+        statement = self.database.sql(
+            f"SELECT {position}, originator_id{'::text' if postgres else ''}, "
+            f"originator_version, topic, state FROM {self._table} "
+            f"WHERE {position} > %s ORDER BY {position} LIMIT %s"
+        )
+        if postgres:  # in binary: bytea arrives as bytes, with no hex to decode
+            with cursor.connection.cursor(row_factory=tuple_row) as tuples:
+                tuples.execute(statement, (after, limit), binary=True)
+                return tuples.fetchall()
+        cursor.execute(statement, (after, limit))
+        return [(p, str(UUID(i)), v, t, bytes(s)) for p, i, v, t, s in cursor.fetchall()]
 
     def gaps(self, up_to: int) -> list[tuple[int, int]]:
         """Holes in the positions up to a position: (first missing, last missing) each."""

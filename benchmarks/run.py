@@ -137,9 +137,7 @@ def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
                 f"{cell['half_load_of']:.0f}/s): p99 {p99} ms"
             )
         if "replay" in cell:
-            r = cell["replay"]
-            lines.append(f"    replay: {r['events']:,} events in {r['seconds']} s, "
-                         f"{r['events_per_s']:,} events/s")  # fmt: skip
+            lines.append(replay_speed.summary(cell["replay"]))
         if "reconcile" in cell:
             r = cell["reconcile"]
             lines.append(

@@ -4,17 +4,30 @@ import hashlib
 
 from eventsourcing.persistence import Notification
 
+from adapters.event_log import Row
+
 GENESIS = "0" * 64
 
 
 def link(previous: str, event: Notification) -> str:
     """The next link, over the previous link and every stored field of the event."""
-    digest = hashlib.sha256()
-    digest.update(bytes.fromhex(previous))
-    digest.update(event.id.to_bytes(8, "big"))
-    digest.update(str(event.originator_id).encode())
-    digest.update(event.originator_version.to_bytes(8, "big"))
-    digest.update(event.topic.encode())
-    digest.update(len(event.state).to_bytes(8, "big"))
-    digest.update(event.state)
-    return digest.hexdigest()
+    row = (event.id, str(event.originator_id), event.originator_version, event.topic, event.state)
+    return next_digest(bytes.fromhex(previous), row).hex()
+
+
+def next_digest(previous: bytes, row: Row) -> bytes:
+    """The next link as raw bytes (its hex is the link), hashed in one call."""
+    position, originator_id, version, topic, state = row
+    return hashlib.sha256(
+        b"".join(
+            (
+                previous,
+                position.to_bytes(8, "big"),
+                originator_id.encode(),
+                version.to_bytes(8, "big"),
+                topic.encode(),
+                len(state).to_bytes(8, "big"),
+                state,
+            )
+        )
+    ).digest()

@@ -123,7 +123,6 @@ def create_tables(database: Database) -> None:
                 cursor.execute(statement)
 
 
-def empty_views(cursor: Any) -> None:
+def empty_views(cursor: Any, database: Database) -> None:
     """Remove every read-model row but the tracking (inside the caller's transaction)."""
-    for table in VIEWS:
-        cursor.execute(f"DELETE FROM {table.name}")
+    database.empty(cursor, [table.name for table in VIEWS])

@@ -1,5 +1,7 @@
 """The ledger's read models and how one event changes them, batch by batch."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +51,11 @@ class LedgerViews:
         for table in self._tables:
             table.begin(keep=keep)
 
+    def emptied(self) -> None:
+        """The views were emptied by this runner (committed): no row exists but those held."""
+        for table in self._tables:
+            table.emptied()
+
     def open(self, player_id: str, user_id: str, position: int) -> None:
         """A player's wallet was opened."""
         self.players.put(
@@ -82,9 +89,19 @@ class LedgerViews:
         row = self._row(self.transactions, (client_transaction_id,))
         row.update(fields, updated_position=position)
 
-    def link(self, position: int, day: str, link: str) -> None:
-        """The chain's link at a position."""
-        self.chain.put({"position": position, "day": day, "link": link})
+    @contextmanager
+    def linking(self) -> Iterator[Callable[[tuple[int, str, str]], None]]:
+        """Where the batch's chain links (position, day, link) go as they come.
+
+        When no row of the batch can need reading back, straight into a COPY, which
+        PostgreSQL stores while the batch goes on (the connection serves nothing else
+        meanwhile); otherwise into the batch's rows, for flush().
+        """
+        if not (self.database.postgres and all(t.complete for t in self._tables)):
+            yield self.chain.add
+            return
+        with self.cursor.copy(self.chain.copy_statement) as copy:
+            yield copy.write_row
 
     def flush(self) -> None:
         """Write the batch's rows; the caller commits them with the tracking position."""

@@ -31,7 +31,9 @@ def backlog() -> Iterator[tuple[str, Ledger]]:
 
 
 def start_runner(url: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {"DATABASE_URL": url, "PROJECTION_BATCH_SIZE": "97", "PATH": "/usr/bin:/bin"}
+    # Batches of 1, then 10 while far behind: slow enough that every kill lands mid-stream
+    # (at 97, replay now outran the first kill and the later ones killed idle runners).
+    env = {"DATABASE_URL": url, "PROJECTION_BATCH_SIZE": "1", "PATH": "/usr/bin:/bin"}
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "projections"], cwd=ROOT, env=env, stdout=out, stderr=out
