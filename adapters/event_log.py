@@ -50,7 +50,8 @@ class EventLog:
         if postgres:  # in binary: bytea arrives as bytes, with no hex to decode
             with cursor.connection.cursor(row_factory=tuple_row) as tuples:
                 tuples.execute(statement, (after, limit), binary=True)
-                return tuples.fetchall()
+                rows: list[Row] = tuples.fetchall()
+                return rows
         cursor.execute(statement, (after, limit))
         return [(p, str(UUID(i)), v, t, bytes(s)) for p, i, v, t, s in cursor.fetchall()]
 

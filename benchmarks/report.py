@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks import replay_speed
+
 Cell = dict[str, Any]
 HEADER = (
     "impl", "conc", "callbacks/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "RSS MB",
@@ -74,3 +76,36 @@ def write_json(path: Path, meta: dict[str, Any], cells: list[Cell], ceilings: li
     """Everything measured, for comparing runs later."""
     body = {**meta, "cells": cells, "db_ceiling": ceilings, "ratios": ratios(cells, ceilings)}
     path.write_text(json.dumps(body, indent=2) + "\n")
+
+
+def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
+    """Batching, half-load latency, replay speed and the long-history ratio, one line each."""
+    lines = []
+    for cell in cells:
+        if cell.get("commands_per_commit"):
+            lines.append(
+                f"  batching: ledger @{cell['concurrency']}"
+                + (" half" if "half_load_of" in cell else "")
+                + f": {cell['commands_per_commit']} commands per store commit (over the run)"
+            )
+        if "half_load_of" in cell:
+            p99 = cell.get("latency_ms", {}).get("p99")
+            lines.append(
+                f"{cell['implementation']:>10} at half load ({cell['callbacks_per_s']:.0f}/s of "
+                f"{cell['half_load_of']:.0f}/s): p99 {p99} ms"
+            )
+        if "replay" in cell:
+            lines.append(replay_speed.summary(cell["replay"]))
+        if "reconcile" in cell:
+            r = cell["reconcile"]
+            lines.append(
+                f" reconcile: {r['rows']:,} export rows in {r['seconds']} s, "
+                f"{r['rows_per_s']:,} rows/s, peak memory {r['peak_rss_mb']} MB"
+            )
+    h = long_history
+    lines.append(
+        f"   history: bet for a player with {h['history_events']:,} events "
+        f"{h['bet_ms_long_history']} ms, new player {h['bet_ms_new_player']} ms, "
+        f"ratio {h['ratio']} (median, player loaded from the store)"
+    )
+    return "\n".join(lines)

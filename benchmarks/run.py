@@ -13,7 +13,7 @@ from benchmarks import history, reconcile_speed, replay_speed, servers
 from benchmarks.cpu import CpuSampler
 from benchmarks.databases import drop_leftovers, scratch_database
 from benchmarks.plot import plot
-from benchmarks.report import render, write_json
+from benchmarks.report import extras, render, write_json
 
 SECRET, TOKEN = "bench-security-hash", "bench-admin-token"
 
@@ -66,6 +66,8 @@ def run_cell(
             try:
                 servers.wait_ready(process, port)
                 cell |= drive(process.pid, port, conc, args, logs / f"{name}.json", rate=rate)
+                if impl == "ledger":
+                    cell["commands_per_commit"] = servers.commands_per_commit(port, TOKEN)
             except (RuntimeError, subprocess.TimeoutExpired) as error:
                 cell["examples"] = [f"{type(error).__name__}: {error}"]
             finally:
@@ -124,33 +126,6 @@ def run_history(args: argparse.Namespace, run: str) -> dict[str, Any]:
     print(f"== a bet for a player with {events:,} events against a new player's", flush=True)
     with scratch_database(f"{run}_history") as url:
         return history.measure(url, events=events)
-
-
-def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
-    """Half-load latency, replay speed and the long-history ratio, one line each."""
-    lines = []
-    for cell in cells:
-        if "half_load_of" in cell:
-            p99 = cell.get("latency_ms", {}).get("p99")
-            lines.append(
-                f"{cell['implementation']:>10} at half load ({cell['callbacks_per_s']:.0f}/s of "
-                f"{cell['half_load_of']:.0f}/s): p99 {p99} ms"
-            )
-        if "replay" in cell:
-            lines.append(replay_speed.summary(cell["replay"]))
-        if "reconcile" in cell:
-            r = cell["reconcile"]
-            lines.append(
-                f" reconcile: {r['rows']:,} export rows in {r['seconds']} s, "
-                f"{r['rows_per_s']:,} rows/s, peak memory {r['peak_rss_mb']} MB"
-            )
-    h = long_history
-    lines.append(
-        f"   history: bet for a player with {h['history_events']:,} events "
-        f"{h['bet_ms_long_history']} ms, new player {h['bet_ms_new_player']} ms, "
-        f"ratio {h['ratio']} (median, player loaded from the store)"
-    )
-    return "\n".join(lines)
 
 
 def run_ceiling(conc: int, args: argparse.Namespace, run: str) -> dict[str, Any]:

@@ -46,6 +46,23 @@ def wait_ready(process: subprocess.Popen[bytes], port: int, timeout_s: float = 6
     raise RuntimeError(f"server not ready after {timeout_s:.0f} s")
 
 
+def commands_per_commit(port: int, token: str) -> float | None:
+    """The ledger's own count, from /metrics: commands it committed per store transaction."""
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {token}"})
+        text = conn.getresponse().read().decode()
+    except OSError:
+        return None
+    found = dict(
+        line.split(" ", 1) for line in text.splitlines()
+        if line.startswith(("ledger_write_batches_total ", "ledger_write_commands_total "))
+    )  # fmt: skip
+    batches = float(found.get("ledger_write_batches_total", 0))
+    commands = float(found.get("ledger_write_commands_total", 0))
+    return round(commands / batches, 1) if batches else None
+
+
 def stop(process: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
     """SIGTERM, then SIGKILL if it has not gone within the grace period."""
     if process.poll() is None:

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
@@ -137,7 +137,8 @@ class Ledger(Application[UUID]):
         snapshots = _snapshots_due(aggregates, events)
         if self._appends_snapshots:  # in the same transaction
             to_stored = self.mapper.to_stored_event
-            self.recorder.append([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
+            recorder = cast(AppendsSnapshots, self.recorder)
+            recorder.append([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
             return
         self.events.put(events)  # committed: what follows must not turn it into an error
         if snapshots and self.snapshots is not None:

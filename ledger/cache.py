@@ -103,9 +103,9 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def thaw(aggregate_id: UUID, frozen: Frozen) -> Any:
+def thaw(aggregate_id: UUID, frozen: Frozen) -> Aggregate:
     """A new aggregate with the frozen state: nothing in it is shared with anything held."""
-    clone = object.__new__(_CLASSES[frozen[0]])
+    clone: Aggregate = object.__new__(_CLASSES[frozen[0]])
     state = clone.__dict__
     state["_id"] = aggregate_id
     for name, value in zip(frozen[2], frozen[3:], strict=True):
