@@ -28,8 +28,18 @@ class CommitUnconfirmedError(StoreUnavailableError):
     shows its own commit), so the outcome stays unknown until the formation settles."""
 
 
+class DeadlinePassedError(LedgerError):
+    """The store refused the commit: its deadline had passed. Nothing of it landed."""
+
+    code = Code.INTERNAL_ERROR
+
+
 class ReplicationUnconfirmed(PersistenceError):
     """Raised by the recorder when PostgreSQL cancelled a commit's wait for its standby."""
+
+
+class DeadlinePassed(PersistenceError):
+    """Raised by the recorder when the store refused a commit after its deadline."""
 
 
 @contextmanager
@@ -43,6 +53,9 @@ def store_errors(forget: Callable[[], Any] = lambda: None) -> Iterator[None]:
     except ReplicationUnconfirmed as error:
         forget()
         raise CommitUnconfirmedError(str(error)) from error
+    except DeadlinePassed as error:
+        forget()
+        raise DeadlinePassedError(str(error)) from error
     except PersistenceError as error:
         forget()
         raise StoreUnavailableError(str(error)) from error

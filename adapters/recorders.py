@@ -1,33 +1,38 @@
 """The library's PostgreSQL recorders, tuned for the ledger's write path.
 
-Retries: the library retries a failed insert or select ten times, 0.2 s apart, each
-attempt waiting for the pool, so with the database gone a callback would hang for many
-seconds. The ledger's writer owns retrying instead (bounded by a deadline, re-reading
-before deciding again, which also settles a commit whose outcome was lost), so these
-recorders fail on the first error.
+Retries: the library retries a failed insert or select ten times, 0.2 s apart. The
+ledger's writer owns retrying instead (bounded by a deadline, re-reading before deciding
+again, which also settles a commit whose outcome was lost), so these fail at once.
 
-Appends: the library appends in a pipelined transaction (BEGIN, LOCK TABLE, NOTIFY,
-INSERT of a composite-type array, COMMIT). Here one call to a small SQL function does
-the same in a single round trip and a single implicit transaction: it takes the same
-EXCLUSIVE table lock, so positions are committed in order for followers, and inserts
-from plain arrays. Under that lock it first refuses a (stream, version) already taken,
-before the sequence hands out any position: a conflict, the everyday failure of
-exactly-once, leaves no gap in the log. Only a transaction that dies after drawing its
-positions (its connection cut mid-insert) can still leave one. Followers poll the log,
-so no NOTIFY is sent. The same call stores the snapshots the batch takes, in the same
-transaction.
+Appends: one call of a small SQL function (adapters/append_sql.py) per batch, in one round
+trip and one implicit transaction: a transaction-level advisory lock per log keeps commits
+in position order for followers without the library's LOCK TABLE (which autovacuum's lock
+conflicts with: an anti-wraparound vacuum, never cancelled, would stop every write); a
+taken (stream, version) is refused before any position is drawn; the batch's snapshots
+are stored in the same transaction; and a batch carrying a deadline is refused by the
+store's own clock once the deadline has passed, so a commit held back by the network can
+never land after its bets were answered. The watchdog cancels a statement still running
+after its deadline (a commit waiting for a standby that never answers).
+
+Tables are created under an advisory lock, so servers starting at once on an empty
+database do not trip over each other, and not at all when they exist already.
 """
 
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
+import psycopg
 from eventsourcing import postgres
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import Environment, EnvType
-from psycopg.sql import SQL, Identifier
 
-from adapters.failures import ReplicationUnconfirmed
+from adapters import append_sql
+from adapters.failures import DeadlinePassed, ReplicationUnconfirmed
+from adapters.watchdog import Watchdog
+
+# A statement still running this long after its deadline is cancelled (adapters/watchdog.py).
+CANCEL_AFTER_S = 0.25
 
 
 def _once(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,14 +40,44 @@ def _once(method: Callable[..., Any]) -> Callable[..., Any]:
     return getattr(method, "__wrapped__", method)
 
 
-class PostgresAggregateRecorder(postgres.PostgresAggregateRecorder):
+class _CreatedOnce:
+    """Creates its tables under the DDL lock, only when they are missing."""
+
+    datastore: postgres.PostgresDatastore
+    sql_create_statements: list[Any]
+
+    def present(self, cursor: Any) -> bool:
+        """Whether everything this recorder creates exists already."""
+        raise NotImplementedError
+
+    def _create_table(self, curs: Any) -> None:
+        curs.execute(append_sql.TAKE_DDL_LOCK)
+        if not self.present(curs):
+            for statement in self.sql_create_statements:
+                curs.execute(statement, prepare=False)
+
+
+def _without_composite_types(statements: list[Any]) -> list[Any]:
+    """The library's composite type and the function that uses it are never called here."""
+    return [s for s in statements if "CREATE TYPE" not in s.as_string()
+            and "es_insert_events" not in s.as_string()]  # fmt: skip
+
+
+class PostgresAggregateRecorder(_CreatedOnce, postgres.PostgresAggregateRecorder):
     """Snapshot store: one attempt per call."""
 
     insert_events = _once(postgres.PostgresAggregateRecorder.insert_events)
     select_events = _once(postgres.PostgresAggregateRecorder.select_events)
 
+    def __init__(self, datastore: postgres.PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements = _without_composite_types(self.sql_create_statements)
 
-class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
+    def present(self, cursor: Any) -> bool:
+        return append_sql.exists(cursor, self.datastore.schema, [self.events_table_name], [])
+
+
+class PostgresApplicationRecorder(_CreatedOnce, postgres.PostgresApplicationRecorder):
     """Event store: one attempt per call, one round trip per append."""
 
     select_events = _once(postgres.PostgresAggregateRecorder.select_events)
@@ -57,67 +92,65 @@ class PostgresApplicationRecorder(postgres.PostgresApplicationRecorder):
         snapshots_table_name: str = "stored_snapshots",
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        names = {
-            "schema": Identifier(datastore.schema),
-            "table": Identifier(self.events_table_name),
-            "snapshots": Identifier(snapshots_table_name),
-            "append": Identifier(f"{self.events_table_name}_append"),
-        }
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.{append}"
-                "(ids uuid[], versions bigint[], topics text[], states bytea[], "
-                "s_ids uuid[], s_versions bigint[], s_topics text[], s_states bytea[]) "
-                "RETURNS SETOF bigint LANGUAGE plpgsql AS $$ BEGIN "
-                "SET LOCAL lock_timeout = '{timeout}s'; "
-                "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-                # Refuse a taken (stream, version) before any position is drawn: a
-                # failed INSERT would burn its sequence values and leave gaps in the log.
-                "IF EXISTS (SELECT 1 FROM {schema}.{table} e "
-                "JOIN unnest(ids, versions) AS n(id, v) "
-                "ON e.originator_id = n.id AND e.originator_version = n.v) THEN "
-                "RAISE EXCEPTION 'a stream version is taken' USING ERRCODE = 'unique_violation'; "
-                "END IF; "
-                "INSERT INTO {schema}.{snapshots} "
-                "(originator_id, originator_version, topic, state) "
-                "SELECT * FROM unnest(s_ids, s_versions, s_topics, s_states) "
-                "ON CONFLICT DO NOTHING; "
-                "RETURN QUERY INSERT INTO {schema}.{table} "
-                "(originator_id, originator_version, topic, state) "
-                "SELECT * FROM unnest(ids, versions, topics, states) RETURNING notification_id; "
-                "END $$"
-            ).format(timeout=datastore.lock_timeout, **names)
+        self.sql = append_sql.Statements(
+            datastore.schema, self.events_table_name, snapshots_table_name, datastore.lock_timeout
         )
-        self.append_statement = SQL(
-            "SELECT * FROM {schema}.{append}(%s::uuid[], %s::int8[], %s::text[], %s::bytea[], "
-            "%s::uuid[], %s::int8[], %s::text[], %s::bytea[])"
-        ).format(**names)
+        self.sql_create_statements = [
+            *_without_composite_types(self.sql_create_statements),
+            *self.sql.create,
+        ]
+        self.watchdog = Watchdog()
+
+    def present(self, cursor: Any) -> bool:
+        tables = [self.events_table_name, self.notification_id_index_name, self.sql.heartbeat]
+        return append_sql.exists(cursor, self.datastore.schema, tables, self.sql.functions)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int]:
         """Append in one round trip; positions in insertion order."""
         return self.append(stored_events, ())
 
     def append(
-        self, stored_events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]
+        self,
+        stored_events: Sequence[StoredEvent],
+        snapshots: Sequence[StoredEvent],
+        answer_by: float | None = None,
     ) -> Sequence[int]:
-        """Append and store the batch's snapshots in one round trip and one transaction."""
+        """Append and store the batch's snapshots in one transaction, refused by the store
+        once answer_by (epoch seconds) has passed; positions in insertion order."""
         if not stored_events:
             return []
+        params = (*_columns(stored_events), *_columns(snapshots), answer_by)
+        rows = self._call(self.sql.append, params, answer_by)
+        return [next(iter(row.values())) for row in rows]
+
+    def probe(self, answer_by: float) -> None:
+        """A write that commits nothing but itself, through the same lock and the standby:
+        the writer's heartbeat when it has nothing else to commit."""
+        self._call(self.sql.probe, (answer_by,), answer_by)
+
+    def _call(self, statement: Any, params: tuple[Any, ...], answer_by: float | None) -> Any:
+        until = None if answer_by is None else answer_by + CANCEL_AFTER_S
+        warnings: list[str] = []
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            warnings: list[str] = []
-            conn.add_notice_handler(_collect := lambda d: warnings.append(d.message_primary or ""))
+            conn.add_notice_handler(_collect := lambda d: warnings.append(_said(d)))
             try:
-                curs.execute(
-                    self.append_statement,
-                    (*_columns(stored_events), *_columns(snapshots)),
-                    prepare=True,
-                )
-                positions = [next(iter(row.values())) for row in curs.fetchall()]
+                with self.watchdog.watching(conn, until):
+                    curs.execute(statement, params, prepare=True)
+                rows = curs.fetchall()
+            except psycopg.Error as error:
+                if error.sqlstate == append_sql.DEADLINE_SQLSTATE:
+                    raise DeadlinePassed("the store refused a commit after its deadline") from None
+                raise
             finally:
                 conn.remove_notice_handler(_collect)
         if any(w.startswith(_SYNC_WAIT_CANCELLED) for w in warnings):
-            raise ReplicationUnconfirmed("the standby never confirmed the commit")
-        return positions
+            raise ReplicationUnconfirmed("; ".join(warnings))
+        return rows
+
+
+def _said(diagnostic: Any) -> str:
+    """A notice as PostgreSQL worded it: its message, then its detail."""
+    return " ".join(filter(None, (diagnostic.message_primary, diagnostic.message_detail)))
 
 
 def _columns(events: Sequence[StoredEvent]) -> tuple[str, ...]:
@@ -133,8 +166,8 @@ def _columns(events: Sequence[StoredEvent]) -> tuple[str, ...]:
     return (f"{{{ids}}}", f"{{{versions}}}", f'{{"{topics}"}}', f'{{"\\\\x{states}"}}')
 
 
-# statement_timeout also cancels a commit's wait for the synchronous standby; PostgreSQL
-# then reports success with this warning, though only the primary has the commit.
+# A cancelled wait for the synchronous standby (the watchdog's cancel, or an operator's):
+# PostgreSQL reports success with this warning, though only the primary has the commit.
 _SYNC_WAIT_CANCELLED = "canceling wait for synchronous replication"
 
 # psycopg_pool retries a failed connection with a doubling delay for five minutes: after

@@ -16,6 +16,7 @@ class Answer:
     currency: str | None = None
     balance: Decimal | None = None
     mismatch: tuple[str, ...] = ()
+    note: str | None = None  # what an internal command did (a settlement's outcome)
 
     @classmethod
     def declined(cls, code: Code) -> "Answer":

@@ -28,8 +28,13 @@ class OperatorCommand:
 
 @dataclass(frozen=True, slots=True)
 class PlaceBet(OperatorCommand):
-    """Debit a stake, unless a rule declines it."""
+    """Debit a stake, unless a rule declines it.
 
+    delivery names this one delivery of the bet (the writer stamps it at arrival): a bet
+    answered with an error is undone by the ledger only if this delivery is what landed it.
+    """
+
+    delivery: str | None = None
     action: ClassVar[Action] = Action.BET
 
 
@@ -99,13 +104,14 @@ class Unblock:
 
 @dataclass(frozen=True, slots=True)
 class SettleInDoubt:
-    """Undo a bet answered INTERNAL_ERROR whose commit may have landed: the OPERATOR thinks
-    it failed and will never settle it, so it must cost the player nothing."""
+    """Make true a bet's error answer: the OPERATOR takes it as final, so the bet must cost
+    the player nothing. Undone if that delivery landed it, its id closed if nothing did."""
 
     transaction_id: str
     user_id: str
     currency: str
     amount: Decimal
+    delivery: str | None = None
 
 
 Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock | SettleInDoubt

@@ -22,7 +22,7 @@ from domain.commands import (
 )
 from domain.money import ZERO
 from domain.player import Player
-from domain.settling import settle_in_doubt
+from domain.settling import answer_again, settle_in_doubt
 from domain.transaction import Arrival, OperatorTransaction, Status
 from domain.unit_of_work import UnitOfWork
 
@@ -48,7 +48,7 @@ def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
     """Debit the stake, or decline: rolled back first, then blocked, then short."""
     tx = uow.operator_transaction(cmd.transaction_id)
     if tx is not None and tx.arrival is not None:
-        return tx.answer
+        return answer_again(uow, tx)
     player = uow.player(cmd.user_id)
     code = rules.bet_decline(
         rolled_back=tx is not None,
@@ -142,9 +142,11 @@ def _apply(
     cmd: OperatorCommand,
     delta: Decimal,
 ) -> Answer:
-    """Move a new bet's or result's money and record it applied."""
+    """Move a new bet's or result's money and record it applied (a bet: by which delivery)."""
     player.move(event, cmd.currency, delta, uow.now, operator_transaction_id=cmd.transaction_id)
-    return _record(uow, None, cmd, Status.APPLIED, balance=player.balance(cmd.currency))
+    balance = player.balance(cmd.currency)
+    delivery = cmd.delivery if isinstance(cmd, PlaceBet) else None
+    return _record(uow, None, cmd, Status.APPLIED, balance=balance, delivery=delivery)
 
 
 def _mark_target(uow: UnitOfWork, target: OperatorTransaction | None, cmd: RollBack) -> None:
@@ -167,6 +169,7 @@ def _record(
     error: Code | None = None,
     balance: Decimal | None = None,
     reversal: rules.Reversal | None = None,
+    delivery: str | None = None,
 ) -> Answer:
     """Write the outcome on the transaction's stream: new, or the late original of a tombstone."""
     arrival = Arrival(
@@ -183,7 +186,7 @@ def _record(
         reversed_amount=reversal.amount if reversal else None,
     )
     if tx is None:
-        tx = uow.add(OperatorTransaction.record(cmd.transaction_id, arrival, uow.now))
+        tx = uow.add(OperatorTransaction.record(cmd.transaction_id, arrival, uow.now, delivery))
     else:
         tx.arrive_late(arrival, uow.now)
     return tx.answer

@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.answers import Answer
 from domain.codes import Code
+from domain.commands import Action
 from domain.errors import LedgerError
 from domain.ids import operator_transaction_id
 
@@ -48,9 +49,12 @@ class OperatorTransaction(Aggregate):
 
     class Recorded(Arrival, Aggregate.Created):
         operator_transaction_id: str
+        # The delivery that landed a bet (events stored before it existed decode with None).
+        delivery: str | None = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.arrive(self)
+            aggregate.delivery = self.delivery
 
     class RolledBackBeforeArrival(Aggregate.Created):
         operator_transaction_id: str
@@ -77,19 +81,31 @@ class OperatorTransaction(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.rolled_back_by = IN_DOUBT
 
+    class AnsweredAgain(Aggregate.Event):
+        """A later delivery of this applied bet was answered as the first one was: from now
+        on the ledger can never undo it, whatever an earlier delivery was answered."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.answered_again = True
+
     def __init__(self, operator_transaction_id: str) -> None:
         self.operator_transaction_id = operator_transaction_id
         self.arrival: Arrival | None = None
         self.rolled_back_by: str | None = None
+        self.delivery: str | None = None  # which delivery landed it (a bet's)
+        self.answered_again = False
 
     @classmethod
-    def record(cls, transaction_id: str, arrival: Arrival, at: datetime) -> "OperatorTransaction":
+    def record(
+        cls, transaction_id: str, arrival: Arrival, at: datetime, delivery: str | None = None
+    ) -> "OperatorTransaction":
         """The first delivery of an id, with its outcome."""
         return cls._create(
             cls.Recorded,
             timestamp=at,
             id=operator_transaction_id(transaction_id),
             operator_transaction_id=transaction_id,
+            delivery=delivery,
             **vars(arrival),
         )
 
@@ -117,6 +133,22 @@ class OperatorTransaction(Aggregate):
     def reverse_in_doubt(self, reason: str, at: datetime) -> None:
         """The ledger undoes this bet itself; every later delivery is TRANSACTION_ROLLED_BACK."""
         self.trigger_event(self.ReversedInDoubt, timestamp=at, reason=reason)
+
+    def answer_again(self, at: datetime) -> None:
+        """A later delivery gets the first answer: the ledger will never undo it now."""
+        self.trigger_event(self.AnsweredAgain, timestamp=at)
+
+    @property
+    def undoable(self) -> bool:
+        """An applied bet that nothing has undone, and no later delivery was answered for."""
+        arrival = self.arrival
+        return (
+            arrival is not None
+            and arrival.action == Action.BET
+            and arrival.status == Status.APPLIED
+            and self.rolled_back_by is None
+            and not self.answered_again
+        )
 
     def mark_rolled_back(self, rolled_back_by: str, at: datetime) -> None:
         """A rollback named this transaction (first one only)."""

@@ -1,5 +1,6 @@
 """The Ledger application: decides batches of commands and saves each batch atomically."""
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cached_property
@@ -18,15 +19,13 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType
 
-from adapters.failures import ConflictError, store_errors
+from adapters.failures import ConflictError, DeadlinePassed, store_errors
 from adapters.logsetup import log
 from adapters.transcoding import OrjsonTranscoder
 from domain import handlers
 from domain.answers import Answer
-from domain.commands import Command, PlaceBet
-from domain.ids import operator_transaction_id
+from domain.commands import Command
 from domain.player import Player
-from domain.transaction import OperatorTransaction
 from domain.unit_of_work import UnitOfWork
 from ledger.cache import HotAggregates
 
@@ -40,9 +39,20 @@ class AppendsSnapshots(Protocol):
     """A recorder that stores a batch's snapshots in the same transaction as its events."""
 
     def append(
-        self, events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]
+        self,
+        events: Sequence[StoredEvent],
+        snapshots: Sequence[StoredEvent],
+        answer_by: float | None = None,
     ) -> Sequence[int]:
-        """Insert both; the events' positions in insertion order."""
+        """Insert both, refused once answer_by has passed; the events' positions in order."""
+
+
+@runtime_checkable
+class Probes(Protocol):
+    """A recorder that can commit a heartbeat through the same lock as its appends."""
+
+    def probe(self, answer_by: float) -> None:
+        """Commit a heartbeat, refused once answer_by has passed."""
 
 
 class Ledger(Application[UUID]):
@@ -72,14 +82,19 @@ class Ledger(Application[UUID]):
         commands: Sequence[Command],
         *,
         from_store: bool = False,
-        before_save: Callable[[list[PlaceBet]], None] = lambda _: None,
+        answer_by: float | None = None,
     ) -> list[Answer]:
-        """Decide every command in turn on one working set, then save it in one call.
+        """Decide every command in turn on one working set, then save it in one call."""
+        return self.decide_and_save(commands, from_store=from_store, answer_by=answer_by)[0]
+
+    def decide_and_save(
+        self, commands: Sequence[Command], *, from_store: bool, answer_by: float | None
+    ) -> tuple[list[Answer], bool]:
+        """The answers, and whether the store committed anything for them.
 
         By default hot aggregates come from memory and a transaction stream not held there
         is taken as new (its version 1 decides if it was not); from_store reads everything.
-        before_save() hears of the bets this save would create, before it is attempted
-        (a repeat of a recorded bet creates nothing, so it is never among them).
+        answer_by (epoch seconds): the store refuses the save once it has passed.
         """
         source = Source(self, from_store)
         uow = UnitOfWork(source, self.clock())
@@ -88,11 +103,19 @@ class Ledger(Application[UUID]):
             changed = uow.changed()
             written = {a.id for a in changed}
             self._verify(source.assumed, written)
-            before_save(_new_bets(commands, changed))
-            self._save(changed)
+            self._save(changed, answer_by)
         # Hold what was written or read from the store; what memory gave back is held already.
         self.hot.keep(a for a in uow.aggregates() if a.id in written or a.id not in source.held)
-        return answers
+        return answers, bool(changed)
+
+    def probe(self, answer_by: float) -> None:
+        """Commit a heartbeat through the append's lock (and the standby), or raise."""
+        with store_errors():
+            if isinstance(self.recorder, Probes):
+                self.recorder.probe(answer_by)
+                return
+            _refuse_late(answer_by)
+            self.recorder.max_notification_id()
 
     def load(self, aggregate_id: UUID, kind: type[Aggregate]) -> Aggregate | None:
         """The committed aggregate from the store: players from their latest snapshot."""
@@ -130,16 +153,21 @@ class Ledger(Application[UUID]):
         last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
         return last[0].originator_version if last else 0
 
-    def _save(self, aggregates: list[Aggregate]) -> None:
+    def _save(self, aggregates: list[Aggregate], answer_by: float | None) -> None:
         # Application.save() without its runtime Protocol checks (costly per aggregate),
         # taking snapshots from memory (the state being saved) instead of reading back.
         events = [e for a in aggregates for e in a.collect_events()]
+        if not events:
+            return
         snapshots = _snapshots_due(aggregates, events)
         if self._appends_snapshots:  # in the same transaction
             to_stored = self.mapper.to_stored_event
             recorder = cast(AppendsSnapshots, self.recorder)
-            recorder.append([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
+            stored = [to_stored(e) for e in events]
+            recorder.append(stored, [to_stored(s) for s in snapshots], answer_by)
             return
+        # An embedded store (SQLite, memory) commits at once on this machine's own clock.
+        _refuse_late(answer_by)
         self.events.put(events)  # committed: what follows must not turn it into an error
         if snapshots and self.snapshots is not None:
             try:
@@ -148,16 +176,9 @@ class Ledger(Application[UUID]):
                 log.warning("snapshot_not_stored", error=type(error).__name__)
 
 
-def _new_bets(commands: Sequence[Command], changed: list[Aggregate]) -> list[PlaceBet]:
-    """The bets whose transaction stream this save creates (its first event is pending)."""
-    created = {
-        a.id for a in changed if isinstance(a, OperatorTransaction)
-        and a.pending_events and a.pending_events[0].originator_version == 1
-    }  # fmt: skip
-    return [
-        c for c in commands
-        if isinstance(c, PlaceBet) and operator_transaction_id(c.transaction_id) in created
-    ]  # fmt: skip
+def _refuse_late(answer_by: float | None) -> None:
+    if answer_by is not None and time.time() > answer_by:
+        raise DeadlinePassed("the deadline passed before the commit")
 
 
 def _snapshots_due(aggregates: list[Aggregate], events: list[Any]) -> list[Any]:

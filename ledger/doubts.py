@@ -1,78 +1,100 @@
-"""A bet in doubt, and what the writer tells about the bets it commits (ledger/in_doubt.py
-keeps them in a journal; NoJournal, for writers whose bets need no settling, keeps nothing)."""
+"""A bet the ledger answered with an error, and settling it: making that answer true.
 
-from collections.abc import Iterable
+The OPERATOR takes the error as final, so the bet must cost the player nothing: once the
+store answers again, SettleInDoubt (domain/settling.py) gives the stake back if that very
+delivery landed it, or closes its id if nothing did. Every settlement goes through the
+writer, in its player's lane, like any command.
+"""
+
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from domain.commands import PlaceBet, SettleInDoubt
+from domain.answers import Answer
+from domain.commands import Command, PlaceBet, SettleInDoubt
+from domain.settling import UNCHANGED
 
 
 @dataclass(frozen=True)
 class Doubt:
-    """A bet whose commit may or may not have landed."""
+    """A bet answered with an error (or whose answer never left), and the delivery it was."""
 
     transaction_id: str
     user_id: str
     currency: str
     amount: str
+    delivery: str | None
 
     @classmethod
     def of(cls, bet: PlaceBet) -> "Doubt":
-        return cls(bet.transaction_id, bet.user_id, bet.currency, str(bet.amount))
+        return cls(bet.transaction_id, bet.user_id, bet.currency, str(bet.amount), bet.delivery)
 
     @property
     def settle(self) -> SettleInDoubt:
         """The command that settles it."""
-        return SettleInDoubt(self.transaction_id, self.user_id, self.currency, Decimal(self.amount))
+        return SettleInDoubt(
+            self.transaction_id, self.user_id, self.currency, Decimal(self.amount), self.delivery
+        )
 
 
 class Doubts(Protocol):
-    """What the writer tells about the bets it commits (Journal, or NoJournal)."""
+    """Where a writer keeps the bets it answered with an error (ErrorRecord, or NoRecord)."""
 
-    def attempting(self, bets: Iterable[PlaceBet]) -> None:
-        """Before the commit is attempted."""
+    @property
+    def healthy(self) -> bool:
+        """Whether a bet answered with an error now could be written down."""
 
-    def answered(self, transaction_ids: Iterable[str]) -> None:
-        """Their outcome is known; their answers go out next."""
-
-    def in_doubt(self, transaction_ids: Iterable[str]) -> list["Doubt"]:
-        """They are answered INTERNAL_ERROR; durable before the answers go out."""
-
-    def holds(self, transaction_id: str) -> "Doubt | None":
-        """The bet, when it is in doubt and not settled yet."""
-
-    def doubts_of(self, user_id: str) -> list["Doubt"]:
-        """The player's bets in doubt."""
+    def add(self, doubts: list[Doubt]) -> bool:
+        """Durable before an error answer leaves; False if the disk refused (kept in memory)."""
 
     def settled(self, transaction_id: str) -> None:
         """The store holds its settlement."""
 
+    def doubts_of(self, user_id: str) -> list[Doubt]:
+        """The player's bets still to settle."""
 
-class NoJournal:
-    """For a writer whose bets need no settling (tests, tools)."""
+    def doubts(self) -> list[Doubt]:
+        """Every bet still to settle, oldest first."""
 
-    def attempting(self, bets: Iterable[PlaceBet]) -> None:
-        """Nothing to keep."""
 
-    def answered(self, transaction_ids: Iterable[str]) -> None:
-        """Nothing to keep."""
+class NoRecord:
+    """For a writer whose bets need no settling (tests of other things, tools)."""
 
-    def in_doubt(self, transaction_ids: Iterable[str]) -> list["Doubt"]:
-        """Nothing kept."""
-        del transaction_ids
-        return []
+    healthy = True
 
-    def holds(self, transaction_id: str) -> "Doubt | None":
-        """Nothing is ever in doubt."""
-        del transaction_id
-        return None
-
-    def doubts_of(self, user_id: str) -> list["Doubt"]:
-        """Nothing is ever in doubt."""
-        del user_id
-        return []
+    def add(self, doubts: list[Doubt]) -> bool:
+        del doubts
+        return True
 
     def settled(self, transaction_id: str) -> None:
         """Nothing to settle."""
+
+    def doubts_of(self, user_id: str) -> list[Doubt]:
+        del user_id
+        return []
+
+    def doubts(self) -> list[Doubt]:
+        return []
+
+
+Submit = Callable[[Command], Awaitable[Answer]]
+Confirm = Callable[[], Awaitable[bool]]
+
+
+async def settle_doubts(
+    doubts: Iterable[Doubt], submit: Submit, confirm: Confirm
+) -> list[tuple[Doubt, str]]:
+    """One pass: (doubt, "reversed" / "closed" / "unchanged") for each the store settled.
+
+    A pass stops at the first the store does not take (it is down still: try again later).
+    A settlement that wrote nothing is only trusted once a later commit is confirmed: what
+    it read may be a commit only the primary holds, which a failover could still lose.
+    """
+    settled = []
+    for doubt in doubts:
+        answer = await submit(doubt.settle)
+        if answer.error is not None or (answer.note == UNCHANGED and not await confirm()):
+            break
+        settled.append((doubt, answer.note or UNCHANGED))
+    return settled

@@ -1,18 +1,24 @@
-"""One batch through the store: decided, saved, retried on conflicts and store errors
-until a deadline, each retry reading afresh, so a commit whose outcome was lost is
-answered as what it was; what stays unknown at the deadline is reported as such."""
+"""Decide and append, one batch: retried on conflicts and store errors until its deadline,
+each retry reading afresh, so a commit whose outcome was lost is answered as what it was.
+Exactly one answer per command, whatever happens; what stays unknown at the deadline is
+reported as such."""
 
 import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from adapters.failures import CommitUnconfirmedError, ConflictError, StoreUnavailableError
+from adapters.failures import (
+    CommitUnconfirmedError,
+    ConflictError,
+    DeadlinePassedError,
+    StoreUnavailableError,
+)
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
-from domain.commands import Command, PlaceBet
+from domain.commands import Command
 from ledger.application import Ledger
+from ledger.clock import SYSTEM, Clock
 
 INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
 
@@ -21,15 +27,18 @@ INTERNAL = Answer.declined(Code.INTERNAL_ERROR)
 class RetryPolicy:
     """How long a write may keep trying, and when its answer goes out whatever happens.
 
+    answer_s: from a delivery's arrival to its answer (the contract's bound is 10 s at the
+    OPERATOR's end, which leaves room for the HTTP round trip).
     deadline_s: no store attempt starts after it (counted from the batch's start).
-    answer_s: from submit() to the answer, queueing included; the contract's bound is 10 s
-    at the OPERATOR's end, so this leaves room for the HTTP round trip.
+    commit_margin_s: the store refuses a commit this long before the answer is due, so one
+    whose acknowledgement is merely slow still reaches the writer before it answers.
     """
 
     deadline_s: float = 6.0
     answer_s: float = 8.0
     backoff_s: float = 0.1
     max_conflicts: int = 20
+    commit_margin_s: float = 1.0
 
     def within(self, remaining_s: float) -> "RetryPolicy":
         """This policy for a batch whose answer is due in remaining_s (it queued a while):
@@ -46,8 +55,19 @@ class WriteStats:
     commands: int = 0
     conflicts: int = 0
     store_errors: int = 0
+    refused_late: int = 0  # commits the store refused at their deadline (nothing landed)
     abandoned: int = 0  # batches answered at the deadline while their thread was blocked
     unknown: int = 0  # commands answered INTERNAL_ERROR whose commit may have landed
+    failed: int = 0  # batches answered INTERNAL_ERROR because of a bug
+    lane_restarts: int = 0  # lanes that stopped and were started again
+
+
+@dataclass(frozen=True)
+class Committed:
+    """A batch's answers, one per command, and whether the store committed a write for it."""
+
+    answers: list[Answer]
+    wrote: bool = False
 
 
 def commit(
@@ -57,83 +77,94 @@ def commit(
     stats: WriteStats,
     unknown: list[Command] | None = None,
     *,
-    before_save: Callable[[list[PlaceBet]], None] = lambda _: None,
-) -> list[Answer]:
-    """Decide and save the batch; each answer is its committed outcome or INTERNAL_ERROR.
+    answer_by: float | None = None,
+    clock: Clock = SYSTEM,
+) -> Committed:
+    """Decide and save the batch; each answer its committed outcome or INTERNAL_ERROR.
 
     The first attempt trusts what the ledger holds in memory; a conflict or an unknown
     outcome makes every later attempt read the store. Commands still unknown when the
     deadline passes (the store never answered again) are appended to `unknown`.
     """
-    deadline = time.monotonic() + policy.deadline_s
-    conflicts = 0
-    from_store = False
-    while True:
+    tries = _Tries(ledger, list(commands), policy, stats, unknown, answer_by, clock)
+    while (done := tries.once()) is None:
+        pass
+    return done
+
+
+@dataclass
+class _Tries:
+    """One batch's attempts: each either ends it (its answers) or says to try again."""
+
+    ledger: Ledger
+    commands: list[Command]
+    policy: RetryPolicy
+    stats: WriteStats
+    unknown: list[Command] | None
+    answer_by: float | None
+    clock: Clock
+    conflicts: int = 0
+    from_store: bool = False
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock.monotonic() + self.policy.deadline_s
+        self.failed = Committed([INTERNAL] * len(self.commands))
+
+    def once(self) -> Committed | None:
+        """The batch's answers, or None to try again."""
         try:
-            answers = ledger.execute(commands, from_store=from_store, before_save=before_save)
-        except ConflictError:
-            stats.conflicts += 1
-            if from_store and len(commands) > 1:
-                return _one_by_one(
-                    ledger, commands, policy, stats, unknown=unknown, before_save=before_save
-                )
-            conflicts += from_store
-            if conflicts >= policy.max_conflicts or time.monotonic() >= deadline:
-                return [INTERNAL]  # never saved: nothing in doubt
-            if from_store:  # another writer keeps winning: let it finish first
-                time.sleep(random.uniform(0, policy.backoff_s / 10))
-            from_store = True
-        except StoreUnavailableError as error:
-            stats.store_errors += 1
-            from_store = True
-            last_try = time.monotonic() + policy.backoff_s >= deadline
-            # Reading again would show an unconfirmed commit as not there: it is not, yet.
-            if last_try or isinstance(error, CommitUnconfirmedError):
-                if unknown is not None:
-                    unknown.extend(commands)
-                return [INTERNAL] * len(commands)
-            time.sleep(policy.backoff_s)
-        except Exception:  # a bug in deciding one command: the others are retried alone
-            if len(commands) == 1:
-                raise
-            return _one_by_one(
-                ledger, commands, policy, stats, unknown=unknown, before_save=before_save
+            answers, wrote = self.ledger.decide_and_save(
+                self.commands, from_store=self.from_store, answer_by=self.answer_by
             )
-        else:
-            stats.batches += 1
-            stats.commands += len(commands)
-            return answers
+        except ConflictError:
+            return self._conflicted()
+        except DeadlinePassedError:
+            self.stats.refused_late += 1
+            return self.failed  # the store refused it: nothing landed
+        except StoreUnavailableError as error:
+            return self._unavailable(error)
+        except Exception:  # a bug in deciding one command: the others are retried alone
+            if len(self.commands) == 1:
+                log.exception("command_failed", command=type(self.commands[0]).__name__)
+                return self.failed
+            return self._one_by_one()
+        self.stats.batches += wrote
+        self.stats.commands += len(self.commands)
+        return Committed(answers, wrote)
 
+    def _conflicted(self) -> Committed | None:
+        self.stats.conflicts += 1
+        if self.from_store and len(self.commands) > 1:
+            return self._one_by_one()
+        self.conflicts += self.from_store
+        if self.conflicts >= self.policy.max_conflicts or self._past_deadline(0.0):
+            return self.failed  # never saved: nothing in doubt
+        if self.from_store:  # another writer keeps winning: let it finish first
+            self.clock.sleep(random.uniform(0, self.policy.backoff_s / 10))
+        self.from_store = True
+        return None
 
-def _one_by_one(
-    ledger: Ledger,
-    commands: Sequence[Command],
-    policy: RetryPolicy,
-    stats: WriteStats,
-    *,
-    unknown: list[Command] | None,
-    before_save: Callable[[list[PlaceBet]], None],
-) -> list[Answer]:
-    """A batch that failed as a whole, each command retried alone."""
-    return [
-        a
-        for c in commands
-        for a in _alone(ledger, c, policy, stats, unknown=unknown, before_save=before_save)
-    ]
+    def _unavailable(self, error: StoreUnavailableError) -> Committed | None:
+        self.stats.store_errors += 1
+        self.from_store = True
+        # Reading again would show an unconfirmed commit as there: it may not stay so.
+        if self._past_deadline(self.policy.backoff_s) or isinstance(error, CommitUnconfirmedError):
+            if self.unknown is not None:
+                self.unknown.extend(self.commands)
+            return self.failed
+        self.clock.sleep(self.policy.backoff_s)
+        return None
 
+    def _past_deadline(self, after_s: float) -> bool:
+        """No attempt may start after the deadline, nor after the store would refuse it."""
+        late = self.answer_by is not None and self.clock.wall() + after_s >= self.answer_by
+        return late or self.clock.monotonic() + after_s >= self.deadline
 
-def _alone(
-    ledger: Ledger,
-    command: Command,
-    policy: RetryPolicy,
-    stats: WriteStats,
-    *,
-    unknown: list[Command] | None,
-    before_save: Callable[[list[PlaceBet]], None],
-) -> list[Answer]:
-    """One command of a batch that raised: its own answer, INTERNAL_ERROR if it raises."""
-    try:
-        return commit(ledger, [command], policy, stats, unknown, before_save=before_save)
-    except Exception:
-        log.exception("command_failed", command=type(command).__name__)
-        return [INTERNAL]
+    def _one_by_one(self) -> Committed:
+        """A batch that failed as a whole, each command retried alone."""
+        each = [
+            commit(self.ledger, [c], self.policy, self.stats, self.unknown,
+                   answer_by=self.answer_by, clock=self.clock)
+            for c in self.commands
+        ]  # fmt: skip
+        return Committed([c.answers[0] for c in each], any(c.wrote for c in each))

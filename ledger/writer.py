@@ -1,50 +1,52 @@
-"""The one seam every write goes through.
+"""The write path, one step a function: arrival → batch → decide → append → answer → record.
 
-Commands are queued in lanes, a player always in the same lane, so one process never
-races itself over a player. Each lane takes what has queued up (at most batch_max
-commands), decides it on one working set and saves it in one store transaction on a
-worker thread, and answers only after that commit. A batch that conflicts with another
-writer is retried command by command; a store that does not answer is retried until a
-deadline, each attempt reading afresh, so a commit whose outcome was lost is answered
-as what it was.
+- arrival (submit): a delivery's deadline is fixed when it arrives (the server's handler
+  passes it) and covers everything done for it: first the player's older doubts, then its
+  own command. A bet is stamped with its delivery.
+- batch (Lane.take): what has queued in the player's lane, at most batch_max commands.
+- decide → append (ledger/batches.py, ledger/retry.py, on the lane's thread): one working
+  set, one store transaction, retried until the batch's deadline; the store itself refuses
+  the commit once the deadline has passed.
+- answer (batches.answer): exactly one per command, or INTERNAL_ERROR for the whole batch,
+  by the deadline whatever the store does (a thread stuck in it is abandoned).
+- record: a bet answered INTERNAL_ERROR is written down in the error record (fsynced)
+  before submit() returns, so before its answer leaves; settling makes it true later.
 
-Every answer goes out by the policy's answer deadline, whatever the store does: the
-store's own timeouts (adapters/store.py) end most attempts well before it, and a batch
-whose thread is still blocked at the deadline is answered INTERNAL_ERROR without it.
-Bets answered INTERNAL_ERROR are marked in doubt in the journal (ledger/in_doubt.py)
-before the answer goes out, and the server settles them once the store answers; commands
-whose commit may have landed are also reported to on_unknown (logged and counted).
+No exception ends a lane, and a lane task that stops anyway is started again (counted).
+ready() is the writer's heartbeat: a commit a moment ago, or a probe write through every
+lane now.
 """
 
 import asyncio
+import itertools
+import os
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
-from typing import Any
 
 from adapters.logsetup import log
 from domain.answers import Answer
 from domain.codes import Code
-from domain.commands import Command, PlaceBet, SettleInDoubt
+from domain.commands import Command, PlaceBet
+from domain.settling import UNCHANGED
 from ledger.application import Ledger
-from ledger.doubts import Doubts, NoJournal
-from ledger.lanes import Lane, Pending
-from ledger.retry import INTERNAL, RetryPolicy, WriteStats, commit
+from ledger.batches import BatchRunner, answer
+from ledger.clock import SYSTEM, Clock
+from ledger.doubts import Doubt, Doubts, NoRecord
+from ledger.lanes import Blocking, Lane, Pending, Threads
+from ledger.recording import Recording
+from ledger.retry import INTERNAL, RetryPolicy, WriteStats
 
-__all__ = ["INTERNAL", "RetryPolicy", "WriteStats", "Writer", "commit"]
-OnUnknown = Callable[[Sequence[Command]], None]
-NET_S = 0.5  # submit()'s own bound, a little after the lane's: the loop itself was late
+__all__ = ["INTERNAL", "RetryPolicy", "WriteStats", "Writer"]
+FRESH_S = 2.0  # a commit this recent is the heartbeat; older, and a probe write is made
+PROBE_S = 2.0  # how long a probe write may take
+Settled = list[tuple[Doubt, str]]
 
 
 class Writer:
     """Per-player lanes in front of the ledger; submit() resolves after the commit, or with
-    INTERNAL_ERROR at the answer deadline.
-
-    on_unknown(commands) is called on the event loop, and must not block, with commands
-    answered INTERNAL_ERROR whose commit may have landed: the store stayed silent until
-    the deadline, or the commit landed after the answer went out. The default does
-    nothing; settling bets is the journal's (`journal`), whatever this hook does.
-    """
+    INTERNAL_ERROR by the delivery's deadline, its error written down first."""
 
     def __init__(
         self,
@@ -53,137 +55,136 @@ class Writer:
         lanes: int,
         batch_max: int,
         policy: RetryPolicy | None = None,
+        record: Doubts | None = None,
+        clock: Clock = SYSTEM,
+        blocking: Blocking | None = None,
         on_commit: Callable[[], None] = lambda: None,
-        on_unknown: OnUnknown = lambda _: None,
-        journal: Doubts | None = None,
     ) -> None:
-        self._ledger = ledger
-        self._journal = journal or NoJournal()
-        self._on_commit, self._on_unknown = on_commit, on_unknown
-        self._batch_max = batch_max
-        self._policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy()
         self.stats = WriteStats()
+        self.record = record or NoRecord()
+        self._blocking = blocking or Threads()
+        self._recording = Recording(self.record, self._blocking)
+        self._batches = BatchRunner(
+            ledger, self.policy, self.stats, clock, self._blocking, lambda: self.record.healthy
+        )
+        self._batch_max, self._on_commit = batch_max, on_commit
+        self._deliveries = map(f"{os.urandom(4).hex()}-{{}}".format, itertools.count(1))
         self._lanes = [Lane(f"write-{n}") for n in range(lanes)]
-        self._tasks = [asyncio.create_task(self._run(lane)) for lane in self._lanes]
+        self._closing = False
+        self.last_commit = float("-inf")  # event-loop time of the last commit that wrote
+        self._tasks = {lane.name: self._start(lane) for lane in self._lanes}
 
-    async def submit(self, cmd: Command) -> Answer:
-        """Queue the command in its player's lane; its committed answer, or INTERNAL_ERROR
-        once the answer deadline has passed.
+    async def submit(self, cmd: Command, due: float | None = None) -> Answer:
+        """arrival → (the player's older doubts) → batch → decide → append → answer → record."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self.policy.answer_s if due is None else due
+        cmd = self.stamped(cmd)
+        given = INTERNAL
+        try:
+            if await self.settle_player(cmd.user_id, due) is not None:
+                given = await self._queue(self._lane(cmd.user_id), cmd, due)
+        except Exception:  # a bug: the answer is INTERNAL_ERROR, and true (below)
+            log.exception("submit_failed", command=type(cmd).__name__)
+        if isinstance(cmd, PlaceBet) and given.error is Code.INTERNAL_ERROR:
+            await self.unanswered(cmd)
+        return given
 
-        A player's bets in doubt are settled before anything else of theirs is decided: the
-        next decision sees the stakes given back, and a bet delivered again finds itself
-        rolled back, never applied a second time.
-        """
-        for doubt in self._journal.doubts_of(cmd.user_id):
-            if isinstance(cmd, SettleInDoubt) and cmd.transaction_id == doubt.transaction_id:
-                continue
-            if (await self._queue(doubt.settle)).error is not None:
-                return INTERNAL  # the store still does not answer: nothing can be decided
-            await asyncio.to_thread(self._journal.settled, doubt.transaction_id)
-        return await self._queue(cmd)
+    def stamped(self, cmd: Command) -> Command:
+        """A bet named as this delivery of it (unless it is already): what the ledger will
+        undo if its answer is an error, and nothing else that landed the bet."""
+        if isinstance(cmd, PlaceBet) and cmd.delivery is None:
+            return replace(cmd, delivery=next(self._deliveries))
+        return cmd
 
-    async def _queue(self, cmd: Command) -> Answer:
+    async def unanswered(self, bet: PlaceBet) -> None:
+        """A bet whose answer is an error or never left: written down before returning."""
+        await self._recording.write_down(Doubt.of(bet))
+
+    async def settle_player(self, user_id: str, due: float) -> Settled | None:
+        """Settle the player's doubts, oldest first, within the caller's deadline; what was
+        settled, or None when the store did not take one (nothing else may be decided)."""
+        settled: Settled = []
+        for doubt in self.record.doubts_of(user_id):
+            given = await self._queue(self._lane(user_id), doubt.settle, due)
+            if given.error is not None:
+                return None
+            if given.note == UNCHANGED and not await self._probe(self._lane(user_id), due):
+                return None  # what it read may be a commit a failover could still lose
+            await self._blocking.on_disk(partial(self.record.settled, doubt.transaction_id))
+            settled.append((doubt, given.note or UNCHANGED))
+        return settled
+
+    async def ready(self) -> bool:
+        """Whether this process can commit: a commit a moment ago, or a probe write now."""
+        loop = asyncio.get_running_loop()
+        if not self.record.healthy:
+            return False
+        if loop.time() - self.last_commit < FRESH_S:
+            return True
+        due = loop.time() + PROBE_S
+        probes = await asyncio.gather(*(self._probe(lane, due) for lane in self._lanes))
+        return all(probes)
+
+    async def retry_record(self) -> bool:
+        """Write down what the disk refused before; whether the record is healthy now."""
+        return await self._blocking.on_disk(self._recording.retry)
+
+    def _lane(self, user_id: str) -> Lane:
+        return self._lanes[zlib.crc32(user_id.encode()) % len(self._lanes)]
+
+    async def _probe(self, lane: Lane, due: float) -> bool:
+        return (await self._queue(lane, None, due)).error is None
+
+    async def _queue(self, lane: Lane, cmd: Command | None, due: float) -> Answer:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
-        lane = self._lanes[zlib.crc32(cmd.user_id.encode()) % len(self._lanes)]
-        lane.queue.put_nowait(Pending(cmd, future, loop.time() + self._policy.answer_s))
+        lane.queue.put_nowait(Pending(cmd, future, due))
         # One timer instead of wait_for() (a task's worth of machinery per command); the
         # shield keeps a cancelled caller from cancelling the command itself.
-        late = loop.call_later(self._policy.answer_s + NET_S, _answer_late, future)
+        late = loop.call_at(due, _answer_late, future)
         try:
             return await asyncio.shield(future)
         finally:
             late.cancel()
 
-    async def _run(self, lane: Lane) -> None:
+    async def _lane_loop(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
         while True:
             batch = await lane.take(self._batch_max)
-            if not batch:
-                continue
-            unknown: list[Command] = []
-            commands = [p.command for p in batch]
-            due = min(p.due for p in batch) - loop.time()
-            policy = self._policy.within(due)
-            work = partial(
-                commit, self._ledger, commands, policy, self.stats, unknown,
-                before_save=self._journal.attempting,
-            )  # fmt: skip
-            running = loop.run_in_executor(lane.thread(), work)
-            try:
-                answers = await asyncio.wait_for(asyncio.shield(running), max(due, 0.0))
-            except TimeoutError:
-                self._abandon(lane, batch, running)
-                continue
-            except Exception as error:  # a bug, not the store: fail the batch, keep the lane
-                self._journal_outcomes(batch, None)
-                for pending in batch:
-                    if not pending.future.done():
-                        pending.future.set_exception(error)
-                continue
-            self._on_commit()
-            self._answer(batch, answers, unknown)
+            if batch and answer(batch, await self._batches.run(lane, batch)):
+                self.last_commit = loop.time()
+                self._on_commit()
 
-    def _journal_outcomes(self, batch: list[Pending], answers: list[Answer] | None) -> None:
-        """Before any answer goes out: which bets are settled, which are in doubt.
+    def _start(self, lane: Lane) -> "asyncio.Task[None]":
+        task = asyncio.create_task(self._lane_loop(lane), name=lane.name)
+        task.add_done_callback(partial(self._stopped, lane))
+        return task
 
-        A bet is in doubt when it is answered INTERNAL_ERROR (or was, by submit()'s own
-        deadline): the OPERATOR takes that as final, so the ledger must settle it.
-        """
-        doubts = []
-        for n, pending in enumerate(batch):
-            cmd = pending.command
-            answer = INTERNAL if answers is None else answers[n]
-            failed = pending.future.done() or answer.error is Code.INTERNAL_ERROR
-            if isinstance(cmd, PlaceBet) and failed:
-                doubts.append(cmd.transaction_id)
-        # The others leave the journal once their answer is on its way (service/callbacks.py).
-        self._journal.in_doubt(doubts)
-
-    def _answer(self, batch: list[Pending], answers: list[Answer], unknown: list[Command]) -> None:
-        self._journal_outcomes(batch, answers)
-        for pending, answer in zip(batch, answers, strict=True):
-            if not pending.future.done():
-                pending.future.set_result(answer)
-            elif answer.error is not Code.INTERNAL_ERROR:  # answered late, committed after all
-                unknown.append(pending.command)
-        self._report_unknown(unknown)
-
-    def _abandon(self, lane: Lane, batch: list[Pending], running: "asyncio.Future[Any]") -> None:
-        lane.abandon()
-        running.add_done_callback(_late_outcome)
-        self.stats.abandoned += 1
-        self._journal_outcomes(batch, None)
-        for pending in batch:
-            if not pending.future.done():
-                pending.future.set_result(INTERNAL)
-        self._report_unknown([p.command for p in batch])
-
-    def _report_unknown(self, commands: list[Command]) -> None:
-        if not commands:
+    def _stopped(self, lane: Lane, task: "asyncio.Task[None]") -> None:
+        """A lane's task ended without being asked to: say why and start it again."""
+        if self._closing or task.cancelled():
             return
-        self.stats.unknown += len(commands)
-        ids = [getattr(c, "transaction_id", None) for c in commands]
-        log.warning("outcome_unknown", commands=len(commands), transaction_ids=ids[:20])
-        self._on_unknown(commands)
+        error = task.exception()
+        self.stats.lane_restarts += 1
+        log.error("write_lane_restarted", lane=lane.name, error=type(error).__name__)
+        self._tasks[lane.name] = self._start(lane)
 
     async def close(self) -> None:
         """Stop the lanes once the server has stopped handing in commands; the commits in
         progress finish (an abandoned thread is not waited for)."""
-        for task in self._tasks:
+        self._closing = True
+        for task in self._tasks.values():
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         for lane in self._lanes:
-            await asyncio.to_thread(lane.close)
+            if lane.executor is not None:
+                await asyncio.to_thread(lane.close)
+        self._blocking.close()
 
 
 def _answer_late(future: "asyncio.Future[Answer]") -> None:
-    """Still queued at the deadline: it will be skipped, never committed."""
+    """Still not answered at its deadline: INTERNAL_ERROR (a commit that lands after it is
+    refused by the store, or undone when its error is settled)."""
     if not future.done():
         future.set_result(INTERNAL)
-
-
-def _late_outcome(running: "asyncio.Future[Any]") -> None:
-    """An abandoned batch finished after its answer went out; its outcome is the hook's."""
-    if not running.cancelled() and running.exception() is not None:
-        log.warning("abandoned_batch_failed", error=type(running.exception()).__name__)

@@ -116,6 +116,10 @@ def _reversed(views: LedgerViews, position: int, stream: str, _: Fields) -> None
     views.update(stream, position, rolled_back_by=IN_DOUBT)
 
 
+def _nothing(views: LedgerViews, position: int, stream: str, f: Fields) -> None:
+    """An event no view shows (a bet answered again); its position is tracked all the same."""
+
+
 def _cashier(views: LedgerViews, position: int, stream: str, f: Fields) -> None:
     entry = _entry("cashier", f["reference"], position, stream, f)
     views.record(
@@ -147,6 +151,7 @@ TWINS: dict[type, Handler] = {
     OperatorTransaction.ArrivedAfterRollback: _late,
     OperatorTransaction.RolledBack: _rolled_back,
     OperatorTransaction.ReversedInDoubt: _reversed,
+    OperatorTransaction.AnsweredAgain: _nothing,
     CashierTransaction.Recorded: _cashier,
 }
 

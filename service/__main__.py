@@ -25,15 +25,19 @@ def main() -> int:
         print(f"service: {error.message}", file=sys.stderr)
         return 2
     configure(config.log_level)
-    web.run_app(
-        app,
-        host=config.host,
-        port=config.port,
-        access_log=None,
-        keepalive_timeout=KEEPALIVE_S,
-        print=lambda _: _started(config),
-        loop=uvloop.new_event_loop(),
-    )
+    try:
+        web.run_app(
+            app,
+            host=config.host,
+            port=config.port,
+            access_log=None,
+            keepalive_timeout=KEEPALIVE_S,
+            print=lambda _: _started(config),
+            loop=uvloop.new_event_loop(),
+        )
+    except SettingsError as error:  # found while starting: another server's error record
+        print(f"service: {error.message}", file=sys.stderr)
+        return 2
     return 0
 
 

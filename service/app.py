@@ -1,14 +1,16 @@
 """The composition root: create_app(settings) wires the store, the writer and the routes."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import web
 
+from adapters.record_file import RecordFile
 from domain.errors import SettingsError
 from ledger.bootstrap import open_ledger
-from ledger.in_doubt import Journal
+from ledger.record import ErrorRecord
 from ledger.writer import Writer
 from projections.read_models import ReadModels
 from projections.runner import BatchRunner
@@ -19,10 +21,10 @@ from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
 from service.backoffice.app import add_backoffice
 from service.follower import follow
-from service.in_doubt import settling
-from service.keys import JOURNAL, LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, SETTINGS, WRITER
+from service.keys import LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, RECORD, SETTINGS, WRITER
 from service.probes import StoreProbes
 from service.settings import Settings
+from service.settling import settling
 from service.telemetry import Metrics
 
 UPLOAD_MAX = 64 * 1024 * 1024
@@ -67,7 +69,19 @@ def _segments(path: str) -> list[str]:
 
 
 async def _ledger(app: web.Application) -> AsyncIterator[None]:
-    """Open the store, the read models and the writer; close them after the last request."""
+    """Open the error record, the store, the read models and the writer; close them after
+    the last request. A record another process holds stops the start (RecordInUseError)."""
+    settings = app[SETTINGS]
+    app[RECORD] = record = ErrorRecord(RecordFile(Path(settings.record_path)))
+    try:
+        async with _serving(app, record):
+            yield
+    finally:
+        record.close()
+
+
+@contextlib.asynccontextmanager
+async def _serving(app: web.Application, record: ErrorRecord) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     ledger = open_ledger(settings.store)
     runner = BatchRunner.of(ledger)
@@ -78,20 +92,18 @@ async def _ledger(app: web.Application) -> AsyncIterator[None]:
             runner.database, ledger.mapper, settings.closing_grace_s
         )
         app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
-        app[PROBES] = probes = StoreProbes(ledger, read_models)
-        app[JOURNAL] = journal = Journal(Path(settings.journal_path))
+        app[PROBES] = probes = StoreProbes(read_models)
         app[WRITER] = writer = Writer(
             ledger,
             lanes=settings.write_lanes,
             batch_max=settings.write_batch_max,
             on_commit=committed,
-            journal=journal,
+            record=record,
         )
         app[METRICS].watch_store(lambda: writer.stats)
-        async with settling(journal, writer, app[METRICS]):
+        async with settling(record, writer, app[METRICS]):
             yield
         await writer.close()
-        journal.close()
         app[READ_POOL].shutdown(wait=True)
         probes.close()
     ledger.close()

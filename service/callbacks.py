@@ -1,4 +1,8 @@
-"""The OPERATOR's callbacks: verify the raw body, parse, hand to the writer, answer 200."""
+"""The OPERATOR's callbacks: verify the raw body, parse, hand to the writer, answer 200.
+
+A delivery's deadline is fixed when its handler starts and covers everything done for it
+(the body, the writer, settling the player's older doubts): the writer answers by then.
+"""
 
 import asyncio
 import time
@@ -14,7 +18,7 @@ from domain.errors import LedgerError
 from domain.money import ZERO
 from service.blocking import off_loop
 from service.bodies import read_body
-from service.keys import JOURNAL, LEDGER, METRICS, SETTINGS, WRITER
+from service.keys import LEDGER, METRICS, SETTINGS, WRITER
 from service.parsing import parse_callback
 from service.responses import callback_payload, json_response
 from service.signature import verify
@@ -22,20 +26,23 @@ from service.signature import verify
 Intake = Command | BalanceQuery | Code
 
 
-async def answer(request: web.Request, cmd_or_code: Intake) -> Answer:
+async def answer(request: web.Request, cmd_or_code: Intake, due: float) -> Answer:
     """Run a parsed command through the writer; a code refused before that is the answer.
 
     The OPERATOR's one translation point: whatever goes wrong, the wire shows one of its
-    own codes, and anything unexpected is INTERNAL_ERROR (logged, never detailed).
+    own codes, and anything unexpected is INTERNAL_ERROR (logged, never detailed; a bet so
+    answered is written down to be settled, like every bet answered with an error).
     """
     if isinstance(cmd_or_code, Code):
         return Answer.declined(cmd_or_code)
     try:
         if isinstance(cmd_or_code, BalanceQuery):
             return await balance(request, cmd_or_code)
-        return await request.app[WRITER].submit(cmd_or_code)
+        return await request.app[WRITER].submit(cmd_or_code, due)
     except Exception:
         log.exception("callback_failed", action=getattr(cmd_or_code, "action", None))
+        if isinstance(cmd_or_code, PlaceBet):
+            await request.app[WRITER].unanswered(cmd_or_code)
         return Answer.declined(Code.INTERNAL_ERROR)
 
 
@@ -63,8 +70,11 @@ def handler(route: str) -> Any:
 
     async def handle(request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
+        due = asyncio.get_running_loop().time() + request.app[WRITER].policy.answer_s
         cmd = await read_command(request, route)
-        result = await answer(request, cmd)
+        if isinstance(cmd, PlaceBet):
+            cmd = request.app[WRITER].stamped(cmd)
+        result = await answer(request, cmd, due)
         _log(route, cmd, result, started)
         action = "refused" if isinstance(cmd, Code) else cmd.action.value
         outcome = result.error.value if result.error else "ok"
@@ -80,17 +90,14 @@ def handler(route: str) -> Any:
 async def _deliver_bet(
     request: web.Request, bet: PlaceBet, response: web.Response
 ) -> web.StreamResponse:
-    """A bet's answer is final for the OPERATOR: only once it is handed to the network is
-    the bet off the in-doubt journal. A process killed before that leaves it there, and
-    the ledger settles it; an answer the connection can no longer take puts it in doubt."""
-    journal = request.app[JOURNAL]
+    """A bet's answer is final for the OPERATOR: one the connection can no longer take never
+    reached it, so the bet is written down and settled like one answered with an error."""
     try:
         await response.prepare(request)
         await response.write_eof()
     except (ConnectionError, RuntimeError):
-        await asyncio.to_thread(journal.in_doubt, [bet.transaction_id])
+        await request.app[WRITER].unanswered(bet)
         raise
-    journal.answered([bet.transaction_id])
     return response
 
 

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 
 from ledger.application import Ledger
-from ledger.in_doubt import Journal
+from ledger.record import ErrorRecord
 from ledger.writer import Writer
 from projections.read_models import ReadModels
 from service.backoffice.throttle import Throttle
@@ -25,4 +25,4 @@ METRICS = web.AppKey("metrics", Metrics)
 IGPX = web.AppKey("igpx", IgpxClient)  # present only when the OPERATOR API is configured
 USERS = web.AppKey("backoffice_users", Users)  # the back office's accounts
 THROTTLE = web.AppKey("backoffice_throttle", Throttle)  # slows repeated failed logins
-JOURNAL = web.AppKey("journal", Journal)  # bets whose outcome is in doubt
+RECORD = web.AppKey("error_record", ErrorRecord)  # bets answered with an error, to settle

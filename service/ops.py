@@ -1,14 +1,16 @@
 """Liveness, readiness and metrics for the on-call engineer and the orchestrator; no balances.
 
-Neither route waits behind the callbacks or the audit reads: the store is probed on the
-ops routes' own threads (service/probes.py), each probe bounded, and the metrics
-themselves are read from memory.
+Readiness is the writer's heartbeat: this process committed a moment ago, or a probe write
+through every write lane commits now (bounded to 2 s), and its error record can be
+written. A wedged lane, a store that takes no commit (a partition, a lost standby, a lock
+held for ever) or a full disk all make it not ready, so a load balancer takes the server
+out of rotation. /metrics probes the store on a thread of its own (service/probes.py).
 """
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from service.keys import METRICS, PROBES
+from service.keys import METRICS, PROBES, WRITER
 from service.responses import json_response
 
 routes = web.RouteTableDef()
@@ -22,10 +24,13 @@ async def healthz(_: web.Request) -> web.Response:
 
 @routes.get("/readyz")
 async def readyz(request: web.Request) -> web.Response:
-    """The store answers a query within a couple of seconds."""
-    if await request.app[PROBES].ready() is None:
-        return json_response({"status": "unavailable", "store": "down"}, status=503)
-    return json_response({"status": "ready", "store": "up"})
+    """This process can commit now, and write down an error answer."""
+    writer = request.app[WRITER]
+    if not await writer.ready():
+        record = "up" if writer.record.healthy else "refused"
+        body = {"status": "unavailable", "store": "not committing", "error_record": record}
+        return json_response(body, status=503)
+    return json_response({"status": "ready", "store": "up", "error_record": "up"})
 
 
 @routes.get("/metrics")

@@ -1,13 +1,12 @@
-"""The ops routes' looks at the store: on threads of their own, one in flight at a time,
-each bounded, so /readyz and /metrics answer on time whatever the store and the audit
-reads are doing."""
+"""The metrics route's look at the store: on a thread of its own, one in flight at a time,
+bounded, so /metrics answers on time whatever the store and the audit reads are doing.
+(Readiness is the writer's own heartbeat: ledger/writer.py.)"""
 
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ledger.application import Ledger
 from projections.read_models import ReadModels
 
 PROBE_TIMEOUT_S = 2.0
@@ -32,11 +31,10 @@ class Probe:
 
 
 class StoreProbes:
-    """Readiness (the store answers a query) and projection lag, each on its own thread."""
+    """Projection lag, on a thread of its own."""
 
-    def __init__(self, ledger: Ledger, read_models: ReadModels) -> None:
-        self._executor = ThreadPoolExecutor(2, thread_name_prefix="ops")
-        self.ready = Probe(self._executor, lambda: ledger.ping() or True)
+    def __init__(self, read_models: ReadModels) -> None:
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="ops")
         self.lag = Probe(self._executor, read_models.lag)
 
     def close(self) -> None:

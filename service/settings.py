@@ -1,7 +1,6 @@
 """The one settings object: typed, frozen, built once from the environment for every entry
 point (the server, the projections process, every script). Nothing else reads os.environ."""
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,15 +40,15 @@ class Settings:
     projection_batch_size: int = 1000
     closing_grace_s: int = 300
     parent_pid: int | None = None  # set for the server's projections child
-    in_doubt_journal: str = ""  # default: journal_path
+    error_record: str = ""  # default: record_path
     dev: bool = False
 
     @property
-    def journal_path(self) -> str:
-        """Where this server keeps its bets in doubt: one file per server (its port) and
-        store, so a server restarted in its place settles what it left."""
-        store = hashlib.sha256(self.store.url.encode()).hexdigest()[:12]
-        return self.in_doubt_journal or f"var/in-doubt-{self.port}-{store}.jsonl"
+    def record_path(self) -> str:
+        """Where this server writes down the bets it answered with an error: one file per
+        server, on its own disk, the same across its restarts (never derived from the
+        database URL, which may change and carries the password)."""
+        return self.error_record or f"var/error-record-{self.port}.log"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, serving: bool = True) -> "Settings":
@@ -81,7 +80,7 @@ class Settings:
             projection_batch_size=v.whole(env, "PROJECTION_BATCH_SIZE", 1000, low=1, high=100_000),
             closing_grace_s=v.whole(env, "CLOSING_GRACE_S", 300, low=30, high=86_400),
             parent_pid=v.whole(env, "PROJECTIONS_PARENT_PID", 0, low=0, high=2**31) or None,
-            in_doubt_journal=env.get("IN_DOUBT_JOURNAL", ""),
+            error_record=env.get("ERROR_RECORD", ""),
             dev=dev,
         )
 

@@ -38,8 +38,16 @@ class Metrics:
             "reversed (it had landed) or closed (it had not)", ["outcome"], registry=self.registry,
         )  # fmt: skip
         self.doubts_pending = Gauge(
-            "ledger_in_doubt_pending", "Bets in doubt the store has not settled yet",
+            "ledger_in_doubt_pending", "Bets answered with an error the store has not settled yet",
             registry=self.registry,
+        )  # fmt: skip
+        self.record_healthy = Gauge(
+            "ledger_error_record_healthy", "1 while the error record can be written (else no "
+            "new bet's commit starts and /readyz is not ready)", registry=self.registry,
+        )  # fmt: skip
+        self.record_damaged = Gauge(
+            "ledger_error_record_damaged_lines", "Lines of the error record skipped at start-up "
+            "because they did not check out", registry=self.registry,
         )  # fmt: skip
 
     def observe(self, action: str, outcome: str, started: float) -> None:
@@ -54,6 +62,12 @@ class Metrics:
         found = self.callbacks.labels(action, outcome), self.latency.labels(action)
         self._children[action, outcome] = found
         return found
+
+    def watch_record(self, record: Any) -> None:
+        """Report the error record's state when scraped."""
+        self.doubts_pending.set_function(lambda: len(record.doubts()))
+        self.record_healthy.set_function(lambda: int(record.healthy))
+        self.record_damaged.set_function(lambda: record.damaged)
 
     def watch_store(self, stats: Callable[[], Any]) -> None:
         """Report the writer's counters and the last store reading when scraped."""
@@ -105,6 +119,12 @@ class StoreCollector(Collector):
              "Batches answered at the deadline while the store still had not answered"),
             ("ledger_outcomes_unknown", stats.unknown,
              "Commands answered INTERNAL_ERROR whose commit may have landed"),
+            ("ledger_write_refused_late", stats.refused_late,
+             "Commits the store refused because their deadline had passed (nothing landed)"),
+            ("ledger_write_failed", stats.failed,
+             "Batches answered INTERNAL_ERROR because of a fault in the writer itself"),
+            ("ledger_write_lane_restarts", stats.lane_restarts,
+             "Write lanes that stopped and were started again"),
         ):  # fmt: skip
             yield CounterMetricFamily(name, text, value=value)
         reading = self._lag()

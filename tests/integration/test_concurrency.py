@@ -15,7 +15,7 @@ from domain.ids import player_id
 from domain.player import Player
 from ledger.application import Ledger
 from ledger.bootstrap import open_ledger
-from ledger.writer import RetryPolicy, WriteStats, commit
+from ledger.retry import RetryPolicy, WriteStats, commit
 from tests.support.pg import fresh_database
 
 T = TypeVar("T")
@@ -51,7 +51,7 @@ def all_at_once(tasks: list[Callable[[], T]]) -> list[T]:
 
 
 def deliver(ledger: Ledger, cmd: Command) -> Callable[[], Answer]:
-    return lambda: commit(ledger, [cmd], RetryPolicy(), WriteStats())[0]
+    return lambda: commit(ledger, [cmd], RetryPolicy(), WriteStats()).answers[0]
 
 
 def balances_after(ledger: Ledger, user: str) -> list[Decimal]:
@@ -109,7 +109,7 @@ def test_conflicting_appends_leave_no_gap_in_the_positions() -> None:
             for n in range(20):  # the second ledger takes each id for new: its save conflicts
                 for ledger in opened:
                     bet = PlaceBet(f"gap-{n}", "gap-p", "USD", Decimal("1"))
-                    assert commit(ledger, [bet], RetryPolicy(), stats)[0].error is None
+                    assert commit(ledger, [bet], RetryPolicy(), stats).answers[0].error is None
             assert stats.conflicts >= 20
             datastore = opened[0].recorder.datastore  # type: ignore[attr-defined]
             with datastore.transaction(commit=False) as cursor:

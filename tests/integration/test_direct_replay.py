@@ -33,7 +33,8 @@ USD = "USD"
 
 
 def every_kind_of_event() -> list[Any]:
-    """Besides the mixed history: blocks, withdrawals, hand-made moves, bets in doubt."""
+    """Besides the mixed history: blocks, withdrawals, hand-made moves, bets in doubt, a bet
+    delivered again."""
     return [
         Deposit(f"d-{HOSTILE}", HOSTILE, USD, Decimal("30.00"), actor="alice", reason=HOSTILE),
         PlaceBet(f"b-{HOSTILE}", HOSTILE, USD, Decimal("1.10")),
@@ -42,9 +43,11 @@ def every_kind_of_event() -> list[Any]:
         Unblock("p1", actor="alice", reason="over"),
         Withdraw("w-1", "p2", USD, Decimal("2.50")),
         Withdraw("w-2", "p3", USD, Decimal("100000.00")),  # declined: nothing recorded
-        PlaceBet("doubt-landed", "p4", USD, Decimal("3.00")),
-        SettleInDoubt("doubt-landed", "p4", USD, Decimal("3.00")),
-        SettleInDoubt("doubt-lost", "p5", USD, Decimal("4.00")),
+        PlaceBet("doubt-landed", "p4", USD, Decimal("3.00"), delivery="d1"),
+        SettleInDoubt("doubt-landed", "p4", USD, Decimal("3.00"), delivery="d1"),
+        SettleInDoubt("doubt-lost", "p5", USD, Decimal("4.00"), delivery="d2"),
+        PlaceBet("answered-again", "p4", USD, Decimal("1.00"), delivery="d3"),
+        PlaceBet("answered-again", "p4", USD, Decimal("1.00"), delivery="d4"),
     ]
 
 

@@ -13,7 +13,7 @@ from adapters.store import StoreSettings, library_env
 from domain.codes import Code
 from domain.commands import Deposit, PlaceBet
 from ledger.application import Ledger
-from ledger.writer import RetryPolicy, WriteStats, commit
+from ledger.retry import RetryPolicy, WriteStats, commit
 
 
 class LosesAcknowledgements(SQLiteApplicationRecorder):
@@ -42,7 +42,9 @@ def test_a_bet_whose_commit_reply_was_lost_is_answered_as_applied(ledger: Ledger
     stats = WriteStats()
     commit(ledger, [Deposit("fund", "u1", "USD", Decimal("10.00"))], RetryPolicy(), stats)
     LosesAcknowledgements.lose_next = 1
-    answer = commit(ledger, [PlaceBet("b1", "u1", "USD", Decimal("4.00"))], RetryPolicy(), stats)
+    answer = commit(
+        ledger, [PlaceBet("b1", "u1", "USD", Decimal("4.00"))], RetryPolicy(), stats
+    ).answers
     assert answer[0].error is None
     assert answer[0].balance == Decimal("6.00")
     assert stats.store_errors == 1
@@ -56,7 +58,7 @@ def test_a_batch_whose_reply_was_lost_is_answered_command_by_command(ledger: Led
     commit(ledger, [Deposit("fund", "u1", "USD", Decimal("3.00"))], RetryPolicy(), stats)
     LosesAcknowledgements.lose_next = 1
     bets = [PlaceBet(f"b{i}", "u1", "USD", Decimal("1.00")) for i in range(5)]
-    answers = commit(ledger, bets, RetryPolicy(), stats)
+    answers = commit(ledger, bets, RetryPolicy(), stats).answers
     assert [a.error for a in answers] == [None, None, None] + [Code.INSUFFICIENT_FUNDS] * 2
     player = ledger.player("u1")
     assert player is not None

@@ -11,7 +11,7 @@ from domain.codes import Code
 from domain.commands import Block, Deposit, PlaceBet, Withdraw
 from ledger.application import Ledger
 from ledger.bootstrap import open_ledger
-from ledger.writer import RetryPolicy, WriteStats, commit
+from ledger.retry import RetryPolicy, WriteStats, commit
 from tests.support.pg import fresh_database
 
 D = Decimal
@@ -33,7 +33,7 @@ def pair(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[tuple[Led
 
 
 def write(ledger: Ledger, *commands: object) -> list[object]:
-    return [commit(ledger, [c], RetryPolicy(), WriteStats())[0] for c in commands]  # type: ignore[list-item]
+    return [commit(ledger, [c], RetryPolicy(), WriteStats()).answers[0] for c in commands]  # type: ignore[list-item]
 
 
 def test_a_bet_declined_on_a_stale_balance_is_decided_again(pair: tuple[Ledger, Ledger]) -> None:

@@ -25,7 +25,7 @@ from domain.commands import (
 from domain.ids import cashier_transaction_id, operator_transaction_id
 from domain.player import Player
 from ledger.application import Ledger
-from ledger.writer import RetryPolicy, WriteStats, commit
+from ledger.retry import RetryPolicy, WriteStats, commit
 from tests.support.model import ContractModel, Move
 
 USERS = ("ann", "bob", "cy")
@@ -139,7 +139,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.turn += 1
         # Through the writer's commit(): a stale copy in one ledger's memory (the other
         # ledger wrote since) is a conflict the writer resolves by reading again.
-        answers = commit(ledger, local, RetryPolicy(), WriteStats())
+        answers = commit(ledger, local, RetryPolicy(), WriteStats()).answers
         assert len(answers) == len(batch)
         for cmd, answer in zip(batch, answers, strict=True):
             expected, moves = self.model.apply(cmd)

@@ -13,8 +13,8 @@ from domain.transaction import IN_DOUBT, OperatorTransaction
 from ledger.application import Ledger
 from ledger.bootstrap import open_ledger
 
-BET = PlaceBet("b1", "p1", "USD", Decimal("4.00"))
-SETTLE = SettleInDoubt("b1", "p1", "USD", Decimal("4.00"))
+BET = PlaceBet("b1", "p1", "USD", Decimal("4.00"), delivery="d1")
+SETTLE = SettleInDoubt("b1", "p1", "USD", Decimal("4.00"), delivery="d1")
 
 
 @pytest.fixture
@@ -27,6 +27,10 @@ def ledger() -> Iterator[Ledger]:
 
 def run(ledger: Ledger, cmd: Command) -> Code | None:
     return ledger.execute([cmd], from_store=True)[0].error
+
+
+def note(ledger: Ledger, cmd: Command) -> str | None:
+    return ledger.execute([cmd], from_store=True)[0].note
 
 
 def balance(ledger: Ledger) -> Decimal:
@@ -73,3 +77,32 @@ def test_a_declined_bet_has_nothing_to_give_back(ledger: Ledger) -> None:
     assert run(ledger, SETTLE) is None
     assert balance(ledger) == Decimal("10.00")
     assert run(ledger, big) is Code.INSUFFICIENT_FUNDS  # a recorded decline stays as it was
+
+
+def test_each_settlement_says_what_it_did(ledger: Ledger) -> None:
+    assert note(ledger, SettleInDoubt("never", "p1", "USD", Decimal("1.00"), "d9")) == "closed"
+    run(ledger, BET)
+    assert note(ledger, SETTLE) == "reversed"
+    assert note(ledger, SETTLE) == "unchanged"
+
+
+def test_a_bet_another_delivery_landed_is_not_undone(ledger: Ledger) -> None:
+    run(ledger, BET)  # landed by delivery d1, whose answer reached the OPERATOR
+    other = SettleInDoubt("b1", "p1", "USD", Decimal("4.00"), delivery="d2")
+    assert note(ledger, other) == "unchanged"  # d2's error answer decided nothing
+    assert balance(ledger) == Decimal("6.00")
+
+
+def test_a_bet_answered_again_can_never_be_undone(ledger: Ledger) -> None:
+    run(ledger, BET)  # d1 landed it; suppose its answer was lost, an error
+    again = PlaceBet("b1", "p1", "USD", Decimal("4.00"), delivery="d2")
+    assert ledger.execute([again], from_store=True)[0].error is None  # the first answer
+    assert note(ledger, SETTLE) == "unchanged"  # an error may not contradict that answer
+    assert balance(ledger) == Decimal("6.00")
+    assert run(ledger, again) is None
+
+
+def test_a_settlement_without_its_delivery_undoes_nothing(ledger: Ledger) -> None:
+    run(ledger, BET)
+    assert note(ledger, SettleInDoubt("b1", "p1", "USD", Decimal("4.00"))) == "unchanged"
+    assert balance(ledger) == Decimal("6.00")

@@ -1,20 +1,22 @@
-"""The writer answers by its deadline whatever the store does, reports what stayed unknown,
-and one lane blocked in the store does not hold up the others."""
+"""The writer answers by its deadline whatever the store does, writes every bet it answers
+with an error down first, never loses a lane, and one lane blocked in the store does not
+hold up the others. Real threads; the deterministic simulation is test_writer_sim.py."""
 
 import asyncio
 import threading
-import time
 import zlib
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from adapters.failures import StoreUnavailableError
 from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command, PlaceBet
+from ledger.doubts import Doubt
 from ledger.writer import RetryPolicy, Writer
 
-QUICK = RetryPolicy(deadline_s=0.3, answer_s=0.6, backoff_s=0.05)
+QUICK = RetryPolicy(deadline_s=0.3, answer_s=0.6, backoff_s=0.05, commit_margin_s=0.1)
 OK = Answer()
 
 
@@ -24,13 +26,48 @@ class StuckStore:
     def __init__(self, blocked: set[str], fails: frozenset[str] = frozenset()) -> None:
         self.blocked, self.fails = blocked, fails
         self.release = threading.Event()
+        self.miscount = False
+        self.broken: Any = None
 
-    def execute(self, commands: Sequence[Command], **_: bool) -> list[Answer]:
+    def decide_and_save(
+        self, commands: Sequence[Command], **_: Any
+    ) -> tuple[list[Answer] | Any, bool]:
         if any(c.user_id in self.blocked for c in commands):
             self.release.wait(10)
         if any(c.user_id in self.fails for c in commands):
             raise StoreUnavailableError("connection lost during the commit")
-        return [OK for _ in commands]
+        if self.broken is not None:
+            broken, self.broken = self.broken, None
+            return broken, True
+        return [OK for _ in commands][: 1 if self.miscount else None], True
+
+    def probe(self, answer_by: float) -> None:
+        del answer_by
+        if self.blocked:
+            self.release.wait(10)
+
+
+class Record:
+    """An error record in memory."""
+
+    healthy = True
+
+    def __init__(self) -> None:
+        self.written: list[Doubt] = []
+
+    def add(self, doubts: list[Doubt]) -> bool:
+        self.written += doubts
+        return self.healthy
+
+    def settled(self, transaction_id: str) -> None:
+        """Nothing to do."""
+
+    def doubts_of(self, user_id: str) -> list[Doubt]:
+        del user_id
+        return []
+
+    def doubts(self) -> list[Doubt]:
+        return []
 
 
 def bet(user: str, n: int = 0) -> PlaceBet:
@@ -44,17 +81,23 @@ def users_in_two_lanes() -> tuple[str, str]:
     return first, second
 
 
-async def test_a_blocked_store_is_answered_internal_error_by_the_deadline_and_reported() -> None:
+def writer_on(store: StuckStore, record: Record | None = None, batch_max: int = 8) -> Writer:
+    return Writer(store, lanes=2, batch_max=batch_max, policy=QUICK, record=record)  # type: ignore[arg-type]
+
+
+async def test_a_blocked_store_is_answered_by_the_deadline_and_the_bet_written_down() -> None:
     stuck, _ = users_in_two_lanes()
-    store = StuckStore({stuck})
-    unknown: list[Command] = []
-    writer = Writer(store, lanes=2, batch_max=8, policy=QUICK, on_unknown=unknown.extend)  # type: ignore[arg-type]
+    store, record = StuckStore({stuck}), Record()
+    writer = writer_on(store, record)
     try:
-        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         answer = await writer.submit(bet(stuck))
         assert answer.error is Code.INTERNAL_ERROR
-        assert time.monotonic() - started < QUICK.answer_s + 0.3
-        assert unknown == [bet(stuck)]
+        assert loop.time() - started < QUICK.answer_s + 0.3
+        assert [d.transaction_id for d in record.written] == [bet(stuck).transaction_id]
+        assert record.written[0].delivery is not None  # which delivery to undo, if it landed
+        await asyncio.sleep(0.1)  # the lane gives up on its thread at the same deadline
         assert writer.stats.abandoned == 1
     finally:
         store.release.set()
@@ -64,13 +107,11 @@ async def test_a_blocked_store_is_answered_internal_error_by_the_deadline_and_re
 async def test_other_lanes_keep_moving_while_one_is_blocked() -> None:
     stuck, free = users_in_two_lanes()
     store = StuckStore({stuck})
-    writer = Writer(store, lanes=2, batch_max=8, policy=QUICK)  # type: ignore[arg-type]
+    writer = writer_on(store)
     try:
         blocked = asyncio.create_task(writer.submit(bet(stuck)))
         await asyncio.sleep(0.05)
-        started = time.monotonic()
         assert [await writer.submit(bet(free, n)) for n in range(5)] == [OK] * 5
-        assert time.monotonic() - started < 0.3
         assert (await blocked).error is Code.INTERNAL_ERROR
     finally:
         store.release.set()
@@ -80,7 +121,7 @@ async def test_other_lanes_keep_moving_while_one_is_blocked() -> None:
 async def test_a_blocked_lane_takes_a_fresh_thread_for_its_next_batch() -> None:
     stuck, _ = users_in_two_lanes()
     store = StuckStore({stuck})
-    writer = Writer(store, lanes=2, batch_max=8, policy=QUICK)  # type: ignore[arg-type]
+    writer = writer_on(store)
     try:
         assert (await writer.submit(bet(stuck))).error is Code.INTERNAL_ERROR
         store.blocked.clear()  # the store answers again; the old thread is still blocked
@@ -90,16 +131,63 @@ async def test_a_blocked_lane_takes_a_fresh_thread_for_its_next_batch() -> None:
         await writer.close()
 
 
-async def test_a_store_error_until_the_deadline_is_an_unknown_outcome() -> None:
+async def test_a_store_error_until_the_deadline_is_written_down() -> None:
     user, _ = users_in_two_lanes()
-    unknown: list[Command] = []
-    store = StuckStore(set(), fails={user})
-    writer = Writer(store, lanes=2, batch_max=8, policy=QUICK, on_unknown=unknown.extend)  # type: ignore[arg-type]
+    record = Record()
+    writer = writer_on(StuckStore(set(), fails=frozenset({user})), record)
     try:
         assert (await writer.submit(bet(user))).error is Code.INTERNAL_ERROR
-        assert unknown == [bet(user)]
+        assert [d.transaction_id for d in record.written] == [bet(user).transaction_id]
         assert writer.stats.abandoned == 0
     finally:
+        await writer.close()
+
+
+async def test_a_batch_given_too_few_answers_fails_whole_and_the_lane_goes_on() -> None:
+    user, _ = users_in_two_lanes()
+    store = StuckStore(set())
+    writer = writer_on(store)
+    try:
+        store.miscount = True
+        both = await asyncio.gather(writer.submit(bet(user, 1)), writer.submit(bet(user, 2)))
+        assert [a.error for a in both] == [Code.INTERNAL_ERROR] * 2
+        store.miscount = False
+        assert await writer.submit(bet(user, 3)) == OK
+    finally:
+        await writer.close()
+
+
+async def test_a_lane_that_dies_is_started_again_and_counted() -> None:
+    user, _ = users_in_two_lanes()
+    store = StuckStore(set())
+    writer = writer_on(store)
+    try:
+        store.broken = 42  # not a list of answers: answering the batch raises
+        assert (await writer.submit(bet(user, 1))).error is Code.INTERNAL_ERROR
+        assert writer.stats.lane_restarts == 1
+        assert await writer.submit(bet(user, 2)) == OK
+    finally:
+        await writer.close()
+
+
+async def test_ready_is_the_heartbeat_of_every_lane() -> None:
+    stuck, _ = users_in_two_lanes()
+    store = StuckStore(set())
+    record = Record()
+    writer = writer_on(store, record)
+    try:
+        assert await writer.ready()  # an idle writer proves itself with a probe write
+        store.blocked = {stuck}
+        writer.last_commit = float("-inf")
+        assert not await writer.ready()  # one lane takes no commit: not ready
+        store.blocked = set()
+        store.release.set()
+        await asyncio.sleep(0.1)
+        assert await writer.ready()
+        record.healthy = False
+        assert not await writer.ready()  # an error answer could not be written down
+    finally:
+        store.release.set()
         await writer.close()
 
 
