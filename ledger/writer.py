@@ -39,7 +39,7 @@ from ledger.recording import Recording
 from ledger.retry import INTERNAL, RetryPolicy, WriteStats
 
 __all__ = ["INTERNAL", "RetryPolicy", "WriteStats", "Writer"]
-FRESH_S = 2.0  # a commit this recent is the heartbeat; older, and a probe write is made
+FRESH_S = 1.0  # a commit this recent, none failed since, is the heartbeat; else a probe
 PROBE_S = 2.0  # how long a probe write may take
 Settled = list[tuple[Doubt, str]]
 
@@ -73,6 +73,7 @@ class Writer:
         self._lanes = [Lane(f"write-{n}") for n in range(lanes)]
         self._closing = False
         self.last_commit = float("-inf")  # event-loop time of the last commit that wrote
+        self._last_failure = float("-inf")  # ... and of the last batch the store failed
         self._tasks = {lane.name: self._start(lane) for lane in self._lanes}
 
     async def submit(self, cmd: Command, due: float | None = None) -> Answer:
@@ -120,7 +121,7 @@ class Writer:
         loop = asyncio.get_running_loop()
         if not self.record.healthy:
             return False
-        if loop.time() - self.last_commit < FRESH_S:
+        if self._last_failure < self.last_commit and loop.time() - self.last_commit < FRESH_S:
             return True
         due = loop.time() + PROBE_S
         probes = await asyncio.gather(*(self._probe(lane, due) for lane in self._lanes))
@@ -152,9 +153,14 @@ class Writer:
         loop = asyncio.get_running_loop()
         while True:
             batch = await lane.take(self._batch_max)
-            if batch and answer(batch, await self._batches.run(lane, batch)):
+            if not batch:
+                continue
+            done = await self._batches.run(lane, batch)
+            if answer(batch, done):
                 self.last_commit = loop.time()
                 self._on_commit()
+            elif done is None or any(a.error is Code.INTERNAL_ERROR for a in done.answers):
+                self._last_failure = loop.time()
 
     def _start(self, lane: Lane) -> "asyncio.Task[None]":
         task = asyncio.create_task(self._lane_loop(lane), name=lane.name)

@@ -14,6 +14,7 @@ COMMANDS = {
     "reconcile": ("scripts.reconcile", "compare an OPERATOR export with the ledger"),
     "callback": ("scripts.callback", "send one signed OPERATOR callback"),
     "users": ("scripts.users", "back-office accounts: add, list, disable"),
+    "settle": ("scripts.settle", "settle the error record of a server that will not come back"),
 }
 _TAKE_NO_ARGUMENTS = {"serve", "dev"}  # their main() reads only the environment
 

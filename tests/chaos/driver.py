@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,7 +42,15 @@ class Report:
     repeats: int = 0
     to_both: int = 0
     tally: Tally = field(default_factory=Tally)
+    failed: Counter[str] = field(default_factory=Counter)
     mismatches: list[str] = field(default_factory=list)
+
+    def count_failures(self, stories: list[Story]) -> None:
+        """Bets the OPERATOR saw fail, by how, and by OPERATOR."""
+        for story in stories:
+            kind = "rolled back" if story.rolls_back else "never rolled back"
+            self.failed[f"INTERNAL_ERROR, {kind}"] += len(story.internal_bets)
+            self.failed[f"unanswered, {kind}"] += len(story.unanswered_bets)
 
     @property
     def ok(self) -> bool:
@@ -57,8 +66,8 @@ class Report:
             f"retries={t.retries} unanswered={t.unanswered}",
             f"  retried because: {dict(t.reasons.most_common())}",
             f"  answers: {dict(t.answers.most_common())}",
-            f"  bets that failed for the OPERATOR (INTERNAL_ERROR or no answer) left "
-            f"{self.limbo} of the players out of the model's checks (see verify.limbo)",
+            f"  bets that failed for the OPERATOR: {dict(self.failed)}; {self.limbo} players of "
+            f"the OPERATOR that never rolls back left out of the model's checks (verify.limbo)",
             f"  mismatches={len(self.mismatches)}",
         ]
         lines += [f"    {m}" for m in self.mismatches[:30]]
@@ -121,7 +130,12 @@ async def exercise(
     rng = random.Random(seed)
     tag = uuid.uuid4().hex[:6]
     stories = [
-        Story(f"chaos-{tag}-{n}", "EUR" if n % 4 == 0 else "USD", random.Random(rng.random()))
+        Story(
+            f"chaos-{tag}-{n}",
+            "EUR" if n % 4 == 0 else "USD",
+            random.Random(rng.random()),
+            rolls_back=n % 2 == 0,  # the two OPERATORs, a player each in turn
+        )
         for n in range(players)
     ]
     async with aiohttp.ClientSession() as session:
@@ -165,11 +179,9 @@ def run(duration: float, seed: int, players: int = 12, log_dir: Path | None = No
             report, model, applied, stories = asyncio.run(
                 exercise(nodes, proxy, seed, duration, players)
             )
-            failed = {b for s in stories for b in s.failed_bets}
             report.limbo = len(verify.limbo(stories))
-            report.mismatches += verify.event_log(
-                url, model, applied, failed, verify.limbo(stories)
-            )
+            report.count_failures(stories)
+            report.mismatches += verify.event_log(url, model, applied, stories)
             return report
         finally:
             for node in nodes:

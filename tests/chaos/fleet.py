@@ -24,6 +24,11 @@ class Node:
     starts: int = 0
 
     @property
+    def record(self) -> dict[str, str]:
+        """Its error record, kept across its restarts like a server's own disk."""
+        return {"ERROR_RECORD": str(self.log_dir / f"{self.name}.record")}
+
+    @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
@@ -34,7 +39,7 @@ class Node:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "service"],
                 cwd=ROOT,
-                env=service_env(self.database_url, self.port, **self.extra),
+                env=service_env(self.database_url, self.port, **self.record, **self.extra),
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
             )

@@ -1,5 +1,10 @@
 """The OPERATOR's load: per player, rounds of bets, results, rollbacks and repeats, each
-delivery retried until answered; every answer journaled in the order the ledger gave it."""
+delivery retried until answered but bets (sent once); every answer journaled in the order
+the ledger gave it.
+
+Two OPERATORs play at once, a player each: one rolls back every bet it got no `error:
+null` for (retrying that rollback until answered), as the protocol's rule 6 exists for;
+the other never does, and leaves such a bet to the ledger and to reconciliation."""
 
 import asyncio
 import random
@@ -36,10 +41,26 @@ class Player:
     rng: random.Random
     journal: list[Sent] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    failed_bets: set[str] = field(default_factory=set)  # INTERNAL_ERROR or no answer
-    uncertain: bool = False  # one of them may have reached a server
+    rolls_back: bool = True  # the OPERATOR rolls back a bet it got no error: null for
+    internal_bets: set[str] = field(default_factory=set)  # answered INTERNAL_ERROR
+    unanswered_bets: set[str] = field(default_factory=set)  # no answer at all
+    undone_by: dict[str, str] = field(default_factory=dict)  # failed bet -> its rollback
+    uncertain: bool = False  # a failed bet may have landed and stands (never rolled back)
     repeats: int = 0
     both: int = 0
+
+    @property
+    def failed_bets(self) -> set[str]:
+        """Bets the OPERATOR counts as failed (INTERNAL_ERROR or no answer)."""
+        return self.internal_bets | self.unanswered_bets
+
+    @property
+    def ok_bets(self) -> set[str]:
+        """Bets answered error: null: nothing but the OPERATOR's rollback may undo them."""
+        return {
+            s.command.transaction_id for s in self.journal
+            if isinstance(s.command, PlaceBet) and s.answer.get("error") is None
+        }  # fmt: skip
 
 
 def new_id(kind: str) -> str:
@@ -83,17 +104,23 @@ class Operator:
     async def _bet(
         self, player: Player, fields: dict[str, Any], body: bytes, route: str
     ) -> dict[str, Any] | None:
-        """Once: INTERNAL_ERROR or no answer, and the bet failed for the OPERATOR; it must
-        have moved nothing by the end, and the OPERATOR never settles it."""
+        """Once: INTERNAL_ERROR or no answer, and the bet failed for the OPERATOR. One
+        answered INTERNAL_ERROR must have moved nothing by the end; one unanswered may stand
+        until the OPERATOR rolls it back, which the first OPERATOR does at once."""
         start = player.rng.randrange(self.servers)
         answer, why = await self.courier.callback_once(route, body, start)
-        if answer is None or answer.get("error") == "INTERNAL_ERROR":
-            player.failed_bets.add(fields["transaction_id"])
-            if why != "ClientConnectorError":  # it may have reached a server, and landed
-                player.uncertain = True
-            return None
-        player.journal.append(Sent(command_of(fields), route, body, answer))
-        return answer
+        if answer is not None and answer.get("error") != "INTERNAL_ERROR":
+            player.journal.append(Sent(command_of(fields), route, body, answer))
+            return answer
+        bet_id = fields["transaction_id"]
+        (player.internal_bets if answer else player.unanswered_bets).add(bet_id)
+        if player.rolls_back:
+            undo = rollback(new_id("rb"), bet_id, player.user, fields["amount"], player.currency)
+            player.undone_by[bet_id] = undo["transaction_id"]
+            await self.deliver(player, undo)
+        elif answer is None and why != "ClientConnectorError":  # it may have landed, and stands
+            player.uncertain = True
+        return None
 
     async def repeat(self, player: Player) -> None:
         """Deliver an earlier body again: the answer must be the first answer, exactly."""

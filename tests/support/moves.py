@@ -11,9 +11,9 @@ from adapters.store import StoreSettings
 from domain.player import Player
 from ledger.bootstrap import open_ledger
 
-# The ledger settles bets in doubt itself (ledger/in_doubt.py), so a bet answered
-# INTERNAL_ERROR moves nothing by the end: the blackhole and HA runs assert it. False would
-# only count such bets (for a ledger built without the settling).
+# The ledger settles the bets it answered with an error itself (ledger/record.py), so a bet
+# answered INTERNAL_ERROR moves nothing by the end: the blackhole and HA runs assert it.
+# False would only count such bets (for a ledger built without the settling).
 IN_DOUBT_SETTLED = True
 
 
@@ -24,6 +24,7 @@ class Moves:
     by_id: dict[str, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
     wallets: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     owners: dict[str, str] = field(default_factory=dict)  # OPERATOR id -> whose money it moved
+    reversed_by_ledger: set[str] = field(default_factory=set)  # bets the ledger itself undid
 
     def times(self, transaction_id: str) -> int:
         """How many money events carry this OPERATOR id."""
@@ -56,5 +57,7 @@ def collect(ledger: Any) -> Moves:
                 if tid := getattr(event, "operator_transaction_id", None):
                     moves.by_id[tid].append(event.delta)
                     moves.owners[tid] = users[stored.originator_id]
+                if isinstance(event, Player.BetReversed):
+                    moves.reversed_by_ledger.add(event.operator_transaction_id)
         after = page[-1].id
     return moves

@@ -131,6 +131,8 @@ def running_service(
     port = port or free_port()
     log_path = log_dir / f"{name}-{port}-{free_port()}.log"
     base = f"http://127.0.0.1:{port}"
+    # The server's error record stays with the test (a restart on the same port finds it).
+    extra.setdefault("ERROR_RECORD", str(log_dir / f"{name}-{port}.record"))
     env = service_env(database_url, port, **extra)
     with launched(["service"], env, log_path, base=base, ready="/readyz", name=name) as process:
         yield Server(process, base, log_path)
