@@ -121,6 +121,7 @@ async def test_readiness_and_metrics_follow_the_store_down_and_back_on_their_own
 ) -> None:
     session = proxied_client.session
     assert await store_up(session, proxied.base) == 1.0
+
     async def ready() -> bool:
         async with session.get(proxied.base + "/readyz") as response:
             return response.status == 200
