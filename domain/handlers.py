@@ -48,7 +48,7 @@ def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
     """Debit the stake, or decline: rolled back first, then blocked, then short."""
     tx = uow.operator_transaction(cmd.transaction_id)
     if tx is not None and tx.arrival is not None:
-        return answer_again(uow, tx)
+        return answer_again(uow, tx, cmd.delivery)
     player = uow.player(cmd.user_id)
     code = rules.bet_decline(
         rolled_back=tx is not None,

@@ -48,8 +48,12 @@ def settle_in_doubt(uow: UnitOfWork, cmd: SettleInDoubt) -> Answer:
     return Answer(transaction_id=tx.id, currency=arrival.currency, balance=balance, note=REVERSED)
 
 
-def answer_again(uow: UnitOfWork, tx: OperatorTransaction) -> Answer:
-    """A repeat's answer: the first one, recorded again where an error could still undo it."""
-    if tx.undoable and tx.delivery is not None:
+def answer_again(uow: UnitOfWork, tx: OperatorTransaction, delivery: str | None) -> Answer:
+    """A repeat's answer: the first one, recorded again where an error could still undo it.
+
+    The delivery that landed the bet, retrying after a lost acknowledgement, finds its own
+    bet: that is no later delivery, and its answer may yet be an error to make true.
+    """
+    if tx.undoable and tx.delivery is not None and delivery != tx.delivery:
         tx.answer_again(uow.now)
     return tx.answer

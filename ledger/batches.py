@@ -12,6 +12,7 @@ from functools import partial
 
 from adapters.logsetup import log
 from domain.answers import Answer
+from domain.codes import Code
 from domain.commands import Command, PlaceBet
 from ledger.application import Ledger
 from ledger.clock import Clock
@@ -19,6 +20,8 @@ from ledger.lanes import Blocking, Lane, Pending, late_outcome
 from ledger.retry import INTERNAL, Committed, RetryPolicy, WriteStats, commit
 
 PROBED = Answer()
+NOT_ATTEMPTED = "not attempted"  # a bet refused before any commit: nothing can land
+REFUSED = Answer(error=Code.INTERNAL_ERROR, note=NOT_ATTEMPTED)
 
 
 @dataclass
@@ -62,7 +65,7 @@ class BatchRunner:
             return batch
         for pending in batch:
             if isinstance(pending.command, PlaceBet):
-                pending.future.set_result(INTERNAL)
+                pending.future.set_result(REFUSED)
         return [p for p in batch if not isinstance(p.command, PlaceBet)]
 
     def _work(

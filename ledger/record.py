@@ -38,16 +38,20 @@ class Disk(Protocol):
 
 
 class ErrorRecord:
-    """The open doubts, in memory and on disk."""
+    """The open doubts, in memory and on disk.
+
+    Two locks: one for the doubts in memory, only ever held for a dictionary operation
+    (the event loop asks for a player's doubts before each command), and one for the disk,
+    held through its writes and fsyncs by the record's own thread.
+    """
 
     def __init__(self, disk: Disk) -> None:
         self._disk = disk
-        self._lock = threading.Lock()
+        self._lock, self._writing = threading.Lock(), threading.Lock()
         self._open, self.damaged = _read(disk.read())
         self._unwritten: dict[str, Doubt] = {}
         self._healthy = True
-        with self._lock:
-            self._rewrite()
+        self._rewrite()
 
     @property
     def healthy(self) -> bool:
@@ -60,23 +64,24 @@ class ErrorRecord:
             new = [d for d in doubts if d.transaction_id not in self._open]
             self._open.update((d.transaction_id, d) for d in new)
             self._unwritten.update((d.transaction_id, d) for d in new)
-            return self._flush()
+        return self._flush()
 
     def settled(self, transaction_id: str) -> None:
         """The store holds its settlement; a line lost here only means settling it again."""
         with self._lock:
             if self._open.pop(transaction_id, None) is None:
                 return
-            if self._unwritten.pop(transaction_id, None) is None:
-                self._write([{"settled": transaction_id}])
-            if not self._open:
-                self._rewrite()
+            written = self._unwritten.pop(transaction_id, None) is None
+            empty = not self._open
+        if empty:
+            self._rewrite()
+        elif written:
+            self._write([{"settled": transaction_id}])
 
     def retry(self) -> bool:
         """Write what memory holds that the disk refused before; True once healthy again.
         When appending fails still, the record is rewritten whole (smaller, if settled)."""
-        with self._lock:
-            return self._flush() or self._rewrite()
+        return self._flush() or self._rewrite()
 
     def holds(self, transaction_id: str) -> Doubt | None:
         with self._lock:
@@ -94,22 +99,30 @@ class ErrorRecord:
         self._disk.close()
 
     def _flush(self) -> bool:
-        if self._write([{"doubt": d} for d in self._unwritten.values()]):
-            self._unwritten.clear()
-        return self._healthy
+        with self._writing:
+            with self._lock:
+                pending = list(self._unwritten.values())
+            if pending and self._write([{"doubt": d} for d in pending]):
+                with self._lock:
+                    for doubt in pending:
+                        self._unwritten.pop(doubt.transaction_id, None)
+            return self._healthy
 
     def _rewrite(self) -> bool:
-        try:
-            self._disk.replace(_encode([{"doubt": d} for d in self._open.values()]))
-        except OSError as error:
-            return self._refused(error)
-        self._unwritten.clear()
-        self._healthy = True
-        return True
+        with self._writing:
+            with self._lock:
+                kept = list(self._open.values())
+            try:
+                self._disk.replace(_encode([{"doubt": d} for d in kept]))
+            except OSError as error:
+                return self._refused(error)
+            with self._lock:
+                for doubt in kept:
+                    self._unwritten.pop(doubt.transaction_id, None)
+            self._healthy = True
+            return True
 
     def _write(self, records: list[dict[str, Any]]) -> bool:
-        if not records:
-            return True
         try:
             self._disk.append(_encode(records))
         except OSError as error:

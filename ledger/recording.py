@@ -14,16 +14,16 @@ class Recording:
 
     def __init__(self, record: Doubts, blocking: Blocking) -> None:
         self._record, self._blocking = record, blocking
-        self._waiting: list[tuple[Doubt, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[Doubt, asyncio.Future[bool]]] = []
         self._writing: asyncio.Future[None] | None = None
 
-    async def write_down(self, doubt: Doubt) -> None:
-        """Returns once the doubt is on disk, or kept in memory because the disk refused."""
-        done = asyncio.get_running_loop().create_future()
+    async def write_down(self, doubt: Doubt) -> bool:
+        """Whether the doubt is on disk now (False: the disk refused it, kept in memory)."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((doubt, done))
         if self._writing is None:
             self._writing = asyncio.ensure_future(self._write())
-        await done
+        return await done
 
     def retry(self) -> bool:
         """On the disk's thread: what the record could not write before."""
@@ -35,12 +35,13 @@ class Recording:
             while self._waiting:
                 group, self._waiting = self._waiting, []
                 doubts = [d for d, _ in group]
+                written = False
                 try:
-                    await self._blocking.on_disk(partial(self._record.add, doubts))
-                except Exception:  # a bug: the doubts are in memory; the answers still leave
+                    written = await self._blocking.on_disk(partial(self._record.add, doubts))
+                except Exception:  # a bug: not written down, so no error answer leaves
                     log.exception("error_record_write_failed", doubts=len(group))
                 for _, done in group:
                     if not done.done():
-                        done.set_result(None)
+                        done.set_result(bool(written))
         finally:
             self._writing = None

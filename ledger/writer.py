@@ -31,14 +31,17 @@ from domain.codes import Code
 from domain.commands import Command, PlaceBet
 from domain.settling import UNCHANGED
 from ledger.application import Ledger
-from ledger.batches import BatchRunner, answer
+from ledger.batches import NOT_ATTEMPTED, BatchRunner, answer
 from ledger.clock import SYSTEM, Clock
 from ledger.doubts import Doubt, Doubts, NoRecord
 from ledger.lanes import Blocking, Lane, Pending, Threads
 from ledger.recording import Recording
 from ledger.retry import INTERNAL, RetryPolicy, WriteStats
 
-__all__ = ["INTERNAL", "RetryPolicy", "WriteStats", "Writer"]
+__all__ = ["INTERNAL", "WITHHELD", "RetryPolicy", "WriteStats", "Writer"]
+# An error answer that could not be written down must not leave: the caller drops the
+# connection instead (for the OPERATOR, no answer: the bet stands until its rollback).
+WITHHELD = "withheld"
 FRESH_S = 1.0  # a commit this recent, none failed since, is the heartbeat; else a probe
 PROBE_S = 2.0  # how long a probe write may take
 Settled = list[tuple[Doubt, str]]
@@ -59,7 +62,9 @@ class Writer:
         clock: Clock = SYSTEM,
         blocking: Blocking | None = None,
         on_commit: Callable[[], None] = lambda: None,
+        deliveries: str | None = None,
     ) -> None:
+        """deliveries: what this process's deliveries are named after (random by default)."""
         self.policy = policy or RetryPolicy()
         self.stats = WriteStats()
         self.record = record or NoRecord()
@@ -69,7 +74,8 @@ class Writer:
             ledger, self.policy, self.stats, clock, self._blocking, lambda: self.record.healthy
         )
         self._batch_max, self._on_commit = batch_max, on_commit
-        self._deliveries = map(f"{os.urandom(4).hex()}-{{}}".format, itertools.count(1))
+        prefix = deliveries or os.urandom(4).hex()
+        self._deliveries = map(f"{prefix}-{{}}".format, itertools.count(1))
         self._lanes = [Lane(f"write-{n}") for n in range(lanes)]
         self._closing = False
         self.last_commit = float("-inf")  # event-loop time of the last commit that wrote
@@ -87,9 +93,16 @@ class Writer:
                 given = await self._queue(self._lane(cmd.user_id), cmd, due)
         except Exception:  # a bug: the answer is INTERNAL_ERROR, and true (below)
             log.exception("submit_failed", command=type(cmd).__name__)
-        if isinstance(cmd, PlaceBet) and given.error is Code.INTERNAL_ERROR:
-            await self.unanswered(cmd)
-        return given
+        return await self._written_down(cmd, given)
+
+    async def _written_down(self, cmd: Command, given: Answer) -> Answer:
+        """record: a bet's error answer leaves only once it is written down (a bet refused
+        before any commit could not land: nothing to write)."""
+        if not isinstance(cmd, PlaceBet) or given.error is not Code.INTERNAL_ERROR:
+            return given
+        if given.note == NOT_ATTEMPTED or await self.unanswered(cmd):
+            return given
+        return Answer(error=Code.INTERNAL_ERROR, note=WITHHELD)
 
     def stamped(self, cmd: Command) -> Command:
         """A bet named as this delivery of it (unless it is already): what the ledger will
@@ -98,9 +111,10 @@ class Writer:
             return replace(cmd, delivery=next(self._deliveries))
         return cmd
 
-    async def unanswered(self, bet: PlaceBet) -> None:
-        """A bet whose answer is an error or never left: written down before returning."""
-        await self._recording.write_down(Doubt.of(bet))
+    async def unanswered(self, bet: PlaceBet) -> bool:
+        """A bet whose answer is an error or never left: written down before returning;
+        False when the disk refused (it is settled from memory, if this process lives)."""
+        return await self._recording.write_down(Doubt.of(bet))
 
     async def settle_player(self, user_id: str, due: float) -> Settled | None:
         """Settle the player's doubts, oldest first, within the caller's deadline; what was

@@ -16,6 +16,7 @@ from domain.codes import WIRE_CODES, Code
 from domain.commands import BalanceQuery, Command, OperatorCommand, PlaceBet
 from domain.errors import LedgerError
 from domain.money import ZERO
+from ledger.writer import WITHHELD
 from service.blocking import off_loop
 from service.bodies import read_body
 from service.keys import LEDGER, METRICS, SETTINGS, WRITER
@@ -79,12 +80,28 @@ def handler(route: str) -> Any:
         action = "refused" if isinstance(cmd, Code) else cmd.action.value
         outcome = result.error.value if result.error else "ok"
         request.app[METRICS].observe(action, outcome, started)
+        if result.note == WITHHELD:  # an error the disk could not write down: no answer
+            log.error(
+                "answer_withheld", operator_transaction_id=getattr(cmd, "transaction_id", None)
+            )
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)
         response = json_response(callback_payload(result))
         if not isinstance(cmd, PlaceBet) or result.error is Code.INTERNAL_ERROR:
             return response
         return await _deliver_bet(request, cmd, response)
 
     return handle
+
+
+def _withheld(request: web.Request, cmd: Intake) -> web.StreamResponse:
+    """An error answer the disk could not write down may not leave: the connection is
+    dropped, and for the OPERATOR the bet is unanswered (it stands until its rollback)."""
+    log.error("answer_withheld", operator_transaction_id=getattr(cmd, "transaction_id", None))
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=503)
 
 
 async def _deliver_bet(

@@ -49,15 +49,19 @@ def collect(ledger: Any) -> Moves:
     after = 0
     while page := log.page(after, 1000):
         for stored in page:
-            event = ledger.mapper.to_domain_event(stored)
-            if isinstance(event, Player.Opened):
-                users[stored.originator_id] = event.user_id
-            if isinstance(event, Player.MoneyMoved):
-                moves.wallets[(users[stored.originator_id], event.currency)] += event.delta
-                if tid := getattr(event, "operator_transaction_id", None):
-                    moves.by_id[tid].append(event.delta)
-                    moves.owners[tid] = users[stored.originator_id]
-                if isinstance(event, Player.BetReversed):
-                    moves.reversed_by_ledger.add(event.operator_transaction_id)
+            tally(moves, users, ledger.mapper.to_domain_event(stored))
         after = page[-1].id
     return moves
+
+
+def tally(moves: Moves, users: dict[Any, str], event: Any) -> None:
+    """Count one domain event, in log order (users: each player stream's user_id so far)."""
+    if isinstance(event, Player.Opened):
+        users[event.originator_id] = event.user_id
+    if isinstance(event, Player.MoneyMoved):
+        moves.wallets[(users[event.originator_id], event.currency)] += event.delta
+        if tid := getattr(event, "operator_transaction_id", None):
+            moves.by_id[tid].append(event.delta)
+            moves.owners[tid] = users[event.originator_id]
+        if isinstance(event, Player.BetReversed):
+            moves.reversed_by_ledger.add(event.operator_transaction_id)

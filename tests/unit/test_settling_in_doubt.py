@@ -106,3 +106,12 @@ def test_a_settlement_without_its_delivery_undoes_nothing(ledger: Ledger) -> Non
     run(ledger, BET)
     assert note(ledger, SettleInDoubt("b1", "p1", "USD", Decimal("4.00"))) == "unchanged"
     assert balance(ledger) == Decimal("6.00")
+
+
+def test_the_delivery_that_landed_a_bet_finding_it_again_can_still_undo_it(
+    ledger: Ledger,
+) -> None:
+    run(ledger, BET)  # d1 landed it, its acknowledgement lost; d1 retries and reads it
+    assert ledger.execute([BET], from_store=True)[0].error is None
+    assert note(ledger, SETTLE) == "reversed"  # d1 was answered INTERNAL_ERROR in the end
+    assert balance(ledger) == Decimal("10.00")

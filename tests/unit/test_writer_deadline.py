@@ -12,9 +12,10 @@ from typing import Any
 from adapters.failures import StoreUnavailableError
 from domain.answers import Answer
 from domain.codes import Code
-from domain.commands import Command, PlaceBet
+from domain.commands import Command, Deposit, PlaceBet
+from ledger.batches import NOT_ATTEMPTED
 from ledger.doubts import Doubt
-from ledger.writer import RetryPolicy, Writer
+from ledger.writer import WITHHELD, RetryPolicy, Writer
 
 QUICK = RetryPolicy(deadline_s=0.3, answer_s=0.6, backoff_s=0.05, commit_margin_s=0.1)
 OK = Answer()
@@ -54,9 +55,15 @@ class Record:
 
     def __init__(self) -> None:
         self.written: list[Doubt] = []
+        self.refuses = False  # the disk refuses the next line (full, a size limit)
 
     def add(self, doubts: list[Doubt]) -> bool:
         self.written += doubts
+        if self.refuses:
+            self.healthy = False
+        return self.healthy
+
+    def retry(self) -> bool:
         return self.healthy
 
     def settled(self, transaction_id: str) -> None:
@@ -139,6 +146,35 @@ async def test_a_store_error_until_the_deadline_is_written_down() -> None:
         assert (await writer.submit(bet(user))).error is Code.INTERNAL_ERROR
         assert [d.transaction_id for d in record.written] == [bet(user).transaction_id]
         assert writer.stats.abandoned == 0
+    finally:
+        await writer.close()
+
+
+async def test_an_error_the_disk_could_not_write_down_is_withheld() -> None:
+    user, _ = users_in_two_lanes()
+    record = Record()
+    record.refuses = True  # healthy until the bet's error is written: then the disk is full
+    writer = writer_on(StuckStore(set(), fails=frozenset({user})), record)
+    try:
+        answer = await writer.submit(bet(user))
+        assert answer.error is Code.INTERNAL_ERROR
+        assert answer.note == WITHHELD  # the handler drops the connection instead
+        assert [d.transaction_id for d in record.written] == [bet(user).transaction_id]
+    finally:
+        await writer.close()
+
+
+async def test_no_new_bet_starts_a_commit_while_errors_cannot_be_written_down() -> None:
+    user, _ = users_in_two_lanes()
+    record = Record()
+    record.healthy = False
+    store = StuckStore(set())
+    writer = writer_on(store, record)
+    try:
+        answer = await writer.submit(bet(user))
+        assert (answer.error, answer.note) == (Code.INTERNAL_ERROR, NOT_ATTEMPTED)
+        assert record.written == []  # nothing could land: nothing to write down
+        assert await writer.submit(Deposit("cash-1", user, "USD", Decimal("5.00"))) == OK
     finally:
         await writer.close()
 
