@@ -10,6 +10,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.errors import LockNotAvailable
 
+from adapters.append_sql import TAKE_DDL_LOCK
+
 
 @dataclass(frozen=True)
 class Database:
@@ -42,6 +44,25 @@ class Database:
         """A cursor inside one committed-or-rolled-back transaction."""
         with self.datastore.transaction(commit=True) as cursor:
             yield cursor
+
+    def create_missing(self, objects: Sequence[tuple[str, str]]) -> None:
+        """Run each (name, CREATE statement) whose table or index does not exist yet, all in
+        one transaction under the ledger's DDL lock: servers starting at once on an empty
+        database do not trip over each other, and a server starting beside a vacuum skips
+        what exists instead of waiting for the vacuum's lock (CREATE INDEX IF NOT EXISTS
+        takes a lock on its table even when the index is there)."""
+        with self.transaction() as cursor:
+            missing = list(objects)
+            if self.postgres:
+                cursor.execute(TAKE_DDL_LOCK)
+                names = [name for name, _ in objects]
+                cursor.execute(
+                    "SELECT n FROM unnest(%s::text[]) AS n WHERE to_regclass(n) IS NULL", (names,)
+                )
+                absent = {row["n"] for row in cursor.fetchall()}
+                missing = [(n, statement) for n, statement in objects if n in absent]
+            for _, statement in missing:
+                cursor.execute(statement)
 
     def query(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
         """Rows of one read-only statement."""

@@ -40,19 +40,25 @@ class Table:
 
     def ddl(self) -> list[str]:
         """CREATE statements for the table and its indexes, idempotent."""
+        return [statement for _, statement in self.objects()]
+
+    def objects(self) -> list[tuple[str, str]]:
+        """(name, CREATE statement) of the table and of each of its indexes."""
         columns = ", ".join(
             f"{c} {kind}{'' if c in self.nullable else ' NOT NULL'}"
             for c, kind in self.columns.items()
         )
         key = ", ".join(self.keys)
-        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({key}))"]
+        table = f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({key}))"
+        objects = [(self.name, table)]
         for index in self.indexes:
             unique = "UNIQUE " if index.unique else ""
-            statements.append(
+            objects.append((
+                index.name,
                 f"CREATE {unique}INDEX IF NOT EXISTS {index.name} "
-                f"ON {self.name} ({', '.join(index.columns)})"
-            )
-        return statements
+                f"ON {self.name} ({', '.join(index.columns)})",
+            ))  # fmt: skip
+        return objects
 
 
 DAILY_SUMS = ("stakes", "payouts", "stake_refunds", "payout_reversals", "deposits", "withdrawals")
@@ -116,11 +122,8 @@ TABLES = (*VIEWS, TRACKING, VERIFIED)
 
 
 def create_tables(database: Database) -> None:
-    """Every read-model table and index, idempotently."""
-    with database.transaction() as cursor:
-        for table in TABLES:
-            for statement in table.ddl():
-                cursor.execute(statement)
+    """Every read-model table and index that is missing."""
+    database.create_missing([o for table in TABLES for o in table.objects()])
 
 
 def empty_views(cursor: Any, database: Database) -> None:

@@ -53,10 +53,8 @@ class Users:
         self.database = database
 
     def create_table(self) -> None:
-        """The table, idempotently."""
-        with self.database.transaction() as cursor:
-            for statement in USERS.ddl():
-                cursor.execute(statement)
+        """The table, if it is missing."""
+        self.database.create_missing(USERS.objects())
 
     def add(self, name: str, role: str, password: str) -> User:
         """A new account, or a new password and role for an existing one (re-enabled)."""
