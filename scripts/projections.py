@@ -28,10 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"projections: {error.message}", file=sys.stderr)
         return 2
     configure(settings.log_level)
-    ledger = open_ledger(settings.store)
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM):  # first: a stop while opening is quiet too
         signal.signal(sig, lambda *_: stop.set())
+    ledger = open_ledger(settings.store)
     if settings.parent_pid is not None:
         args = (settings.parent_pid, stop)
         threading.Thread(target=_follow_parent, args=args, daemon=True).start()
@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     log.info("projections_running", position=runner.position())
     stop.wait()
     worker.stop()
+    position = runner.position()  # while the store is still open
     ledger.close()
-    log.info("projections_stopped", position=runner.position())
+    log.info("projections_stopped", position=position)
     return 0
 
 

@@ -169,3 +169,43 @@ async def test_a_lost_servers_record_is_settled_by_the_command(
     assert record.read_bytes() == b""
     moves = read_moves(database)
     assert moves.net(bet_id) == 0
+
+
+def test_a_damaged_record_line_is_skipped_counted_and_the_rest_settled(
+    database: str, log_dir: Path, tmp_path: Path
+) -> None:
+    record, user = tmp_path / "damaged.record", new_user()
+    good = orjson.dumps(
+        {
+            "doubt": {
+                "transaction_id": new_id("d"),
+                "user_id": user,
+                "currency": "USD",
+                "amount": "1.00",
+                "delivery": "gone-1",
+            }
+        }
+    )
+    record.write_bytes(
+        b"%08x %s\n" % (zlib.crc32(good), good)
+        + b'00000000 {"doubt": {"transaction_id": "x"}}\n'  # its checksum is wrong
+        + b"\xff\xfe torn by a crash"
+    )
+    with running_service(database, log_dir, "damaged", ERROR_RECORD=str(record)) as server:
+        wait_until(lambda: pending(server.base) == 0.0, 30, "the good line to be settled")
+        with urllib.request.urlopen(server.base + "/metrics", timeout=5) as reply:  # noqa: S310
+            assert b"ledger_error_record_damaged_lines 2.0" in reply.read()
+        events = [line.get("event") for line in server.log_lines()]
+        assert events.count("error_record_line_damaged") == 2
+        assert "bet_in_doubt_settled" in events
+    assert record.read_bytes() == b""
+
+
+def test_a_server_and_its_projections_child_stop_without_a_traceback(
+    database: str, log_dir: Path
+) -> None:
+    with running_service(database, log_dir, "stopping") as server:
+        wait_until(lambda: "projections_running" in server.log_text(), 20, "the projections")
+    assert server.process.returncode == 0
+    assert "projections_stopped" in server.log_text()
+    assert "Traceback" not in server.log_text()
