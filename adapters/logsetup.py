@@ -19,10 +19,33 @@ def configure(level: str = "info") -> None:
             structlog.processors.JSONRenderer(serializer=orjson.dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(_LEVELS[level]),
-        logger_factory=structlog.BytesLoggerFactory(sys.stdout.buffer),
+        logger_factory=_Unfailing,
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+
+class _Unfailing(structlog.BytesLogger):
+    """A line the disk refuses (full, a file-size limit) is dropped and counted: a log line
+    must never be what fails a callback."""
+
+    dropped = 0
+
+    def __init__(self, *_: object) -> None:
+        super().__init__(sys.stdout.buffer)
+
+    def msg(self, message: bytes) -> None:
+        try:
+            super().msg(message)
+        except OSError:
+            _Unfailing.dropped += 1
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = failure = msg
+
+
+def dropped_lines() -> int:
+    """Log lines the disk refused since the process started."""
+    return _Unfailing.dropped
 
 
 log = structlog.get_logger("ledger")

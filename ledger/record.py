@@ -79,9 +79,14 @@ class ErrorRecord:
             self._write([{"settled": transaction_id}])
 
     def retry(self) -> bool:
-        """Write what memory holds that the disk refused before; True once healthy again.
-        When appending fails still, the record is rewritten whole (smaller, if settled)."""
-        return self._flush() or self._rewrite()
+        """Write what memory holds that the disk refused before, or, with nothing to write,
+        a line that says nothing: True once the disk takes a line again."""
+        with self._lock:
+            pending = bool(self._unwritten)
+        if pending:
+            return self._flush()
+        with self._writing:
+            return self._write([{"probe": True}])
 
     def holds(self, transaction_id: str) -> Doubt | None:
         with self._lock:
@@ -119,7 +124,8 @@ class ErrorRecord:
             with self._lock:
                 for doubt in kept:
                     self._unwritten.pop(doubt.transaction_id, None)
-            self._healthy = True
+            if kept:  # an empty file proves nothing about the next line
+                self._healthy = True
             return True
 
     def _write(self, records: list[dict[str, Any]]) -> bool:
@@ -162,7 +168,8 @@ def _read(data: bytes) -> tuple[dict[str, Doubt], int]:
 
 
 def _decode(line: bytes) -> Doubt | str | None:
-    """A doubt, a settled id, or None for a line that does not check out."""
+    """A doubt, a settled id ("" for a line that says nothing), or None for a line that
+    does not check out."""
     checksum, _, body = line.partition(b" ")
     try:
         if int(checksum, 16) != zlib.crc32(body) or len(checksum) != 8:
@@ -172,6 +179,8 @@ def _decode(line: bytes) -> Doubt | str | None:
         return None
     if isinstance(record, dict) and isinstance(record.get("settled"), str):
         return str(record["settled"])
+    if isinstance(record, dict) and record.get("probe") is True:
+        return ""  # a retry's test of the disk
     fields = record.get("doubt") if isinstance(record, dict) else None
     return Doubt(**fields) if _doubt_fields(fields) else None
 

@@ -9,6 +9,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from adapters.logsetup import dropped_lines
+
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -45,6 +47,11 @@ class Metrics:
             "ledger_error_record_healthy", "1 while the error record can be written (else no "
             "new bet's commit starts and /readyz is not ready)", registry=self.registry,
         )  # fmt: skip
+        self.log_dropped = Gauge(
+            "ledger_log_lines_dropped", "Log lines the disk refused (full, a file-size limit)",
+            registry=self.registry,
+        )  # fmt: skip
+        self.log_dropped.set_function(dropped_lines)
         self.record_damaged = Gauge(
             "ledger_error_record_damaged_lines", "Lines of the error record skipped at start-up "
             "because they did not check out", registry=self.registry,

@@ -121,6 +121,22 @@ def test_a_refused_write_keeps_the_doubt_in_memory_until_the_disk_takes_it() -> 
     assert ids(ErrorRecord(disk)) == ["a"]  # on the disk now
 
 
+def test_a_full_disk_stays_unhealthy_until_it_takes_a_line_again() -> None:
+    disk = RefusingDisk()
+    record = ErrorRecord(disk)
+    disk.full = True
+    assert not record.add([doubt("a")])
+    disk.full = False
+    record.settled("a")  # settled from memory; rewriting the record empty takes no space
+    disk.full = True
+    assert not record.retry()  # nothing to write, but the disk still refuses a line
+    assert not record.healthy
+    disk.full = False
+    assert record.retry()
+    assert ErrorRecord(disk).doubts() == []
+    assert ErrorRecord(disk).damaged == 0  # the test line says nothing, and is no damage
+
+
 def test_a_doubt_settled_while_the_disk_refused_it_never_reaches_the_disk() -> None:
     disk = RefusingDisk()
     record = ErrorRecord(disk)
