@@ -11,7 +11,7 @@ from adapters.logsetup import log
 from domain.commands import SelfExclude, SetLimit
 from domain.errors import LedgerError
 from domain.validation import exclusion_command, limit_command
-from projections.limits_history import COLUMNS, limit_history
+from projections.limits_history import COLUMNS, csv_cells, limit_history
 from service.backoffice.access import require_admin
 from service.backoffice.players import player_url
 from service.backoffice.render import flash
@@ -88,15 +88,9 @@ async def history_csv(request: web.Request) -> web.Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows([_cell(row[c]) for c in COLUMNS] for row in rows)
+    writer.writerows(csv_cells(row) for row in rows)
     name = f"limits-{user}.csv".encode("ascii", "replace").decode().replace('"', "_")
     return web.Response(
         text=out.getvalue(), content_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )  # fmt: skip
-
-
-def _cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: a reason starting =, +, -, @ is not a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

@@ -4,6 +4,8 @@ who asked and why, self-exclusion is never shortened, and the history downloads 
 
 import csv
 import io
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from service.keys import USERS
 from service.settings import Secret
 from tests.integration.test_backoffice_http import PASSWORDS, ClientMaker, csrf_of, log_in, settings
 from tests.support.callbacks import CALLBACK_PATH, bet, body_of, result, sign
+from tests.support.server import ROOT
 
 ADMIN = {"Authorization": "Bearer " + "a" * 16}
 AUDITOR = "auditor-token-for-limits-7"
@@ -163,3 +166,30 @@ async def test_an_auditor_sees_the_limits_but_not_the_forms(app: Client) -> None
     assert 'id="set-limit"' not in html
     answer = await app.post("/backoffice/players/p1/limits", data={"csrf": token, "reason": "x"})
     assert answer.status == 403
+
+
+async def test_the_command_line_exports_the_same_history(app: Client, tmp_path: Path) -> None:
+    await api(app, "PUT", "/api/players/p1/limits", limit("stake", "day", "10.00", "+asked"))
+    await api(app, "PUT", "/api/players/p1/limits", limit("stake", "day", None, "a removal"))
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/ledger.sqlite3", "PATH": "/usr/bin:/bin"}
+    exported = subprocess.run(
+        [sys.executable, "-m", "scripts.limits", "p1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [(r["amount"], r["actor"], r["reason"]) for r in rows] == [
+        ("10.00", "api", "'+asked"),
+        ("", "api", "a removal"),
+    ]
+    assert rows[1]["effective_at"] > rows[1]["time"]  # the removal waits its 24 hours
+
+
+async def test_the_daily_report_counts_the_bets_limits_declined(app: Client) -> None:
+    await api(app, "PUT", "/api/players/p1/limits", limit("loss", "month", "1.00"))
+    for n in range(3):
+        assert (await call(app, bet(f"b{n}", "p1", "2.00"))) == {"error": "LIMIT_EXCEEDED"}
+    await log_in(app, "otto")
+    html = await (await app.get("/backoffice/reports")).text()
+    assert '<td class="num limit-declines">3</td>' in html
+    csv_text = await (await app.get("/backoffice/reports.csv")).text()
+    assert "limit_declines" in csv_text.splitlines()[0]
