@@ -3,7 +3,8 @@ self-exclusion), the limits shown on that page, and the player's limit history a
 
 import csv
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import NoReturn
 
 from aiohttp import web
 
@@ -27,7 +28,7 @@ _REFUSED = {
 
 
 @routes.post("/players/{user_id}/limits")
-async def set_limit(request: web.Request) -> web.StreamResponse:
+async def set_limit(request: web.Request) -> NoReturn:
     """One limit from the admin's form: an empty amount removes it (after the cooling-off)."""
     admin = require_admin(request)
     user = path_text(request, "user_id")
@@ -46,7 +47,7 @@ async def set_limit(request: web.Request) -> web.StreamResponse:
 
 
 @routes.post("/players/{user_id}/self-exclusion")
-async def self_exclude(request: web.Request) -> web.StreamResponse:
+async def self_exclude(request: web.Request) -> NoReturn:
     """Exclude the player through a date, or for ever when no date is given."""
     admin = require_admin(request)
     user = path_text(request, "user_id")
@@ -60,8 +61,10 @@ async def self_exclude(request: web.Request) -> web.StreamResponse:
     await _change(request, user, command, "Self-exclusion recorded")
 
 
-async def _change(request: web.Request, user: str, command: Any, done: str) -> None:
-    admin = require_admin(request)
+async def _change(
+    request: web.Request, user: str, command: Callable[[], SetLimit | SelfExclude], done: str
+) -> NoReturn:
+    """Validate and write the change, say what became of it, and go back to the player."""
     try:
         cmd = command()
         result = await request.config_dict[WRITER].submit(cmd)
@@ -74,7 +77,7 @@ async def _change(request: web.Request, user: str, command: Any, done: str) -> N
         why = _REFUSED.get(result.error.value, result.error.value)
         await flash(request, f"Nothing was changed: {why}", ok=False)
     else:
-        log.info("backoffice_change", actor=admin.name, action=type(cmd).__name__, user_id=user,
+        log.info("backoffice_change", actor=cmd.actor, action=type(cmd).__name__, user_id=user,
                  reason=cmd.reason)  # fmt: skip
         await flash(request, f"{done}: recorded with your name and reason.")
     raise web.HTTPSeeOther(player_url(user))
