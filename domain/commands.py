@@ -1,6 +1,7 @@
 """What the outside asks the ledger to do, already validated: exact amounts, accepted currencies."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -13,6 +14,22 @@ class Action(StrEnum):
     RESULT = "result"
     ROLLBACK = "rollback"
     GET_BALANCE = "getBalance"  # asked by the sportsbook iframe; records nothing
+
+
+class Kind(StrEnum):
+    """What a responsible-gambling limit counts."""
+
+    STAKE = "stake"
+    LOSS = "loss"
+    DEPOSIT = "deposit"
+
+
+class Period(StrEnum):
+    """How far back a limit's rolling window reaches."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,4 +131,30 @@ class SettleInDoubt:
     delivery: str | None = None
 
 
-Command = PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock | SettleInDoubt
+@dataclass(frozen=True, slots=True)
+class SetLimit:
+    """Set, change or remove (amount None) one limit; actor is the admin's name or "api"."""
+
+    user_id: str
+    currency: str
+    kind: Kind
+    period: Period
+    amount: Decimal | None
+    actor: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelfExclude:
+    """Decline the player's bets and deposits through the whole of `until` (None: for ever)."""
+
+    user_id: str
+    until: date | None
+    actor: str
+    reason: str
+
+
+Command = (
+    PlaceBet | CreditResult | RollBack | Deposit | Withdraw | Block | Unblock | SettleInDoubt
+    | SetLimit | SelfExclude
+)  # fmt: skip

@@ -3,7 +3,7 @@
 from dataclasses import replace
 from decimal import Decimal
 
-from domain import rules
+from domain import limits, responsible, rules
 from domain.answers import Answer
 from domain.cashier import CashierTransaction
 from domain.codes import Code
@@ -16,6 +16,8 @@ from domain.commands import (
     OperatorCommand,
     PlaceBet,
     RollBack,
+    SelfExclude,
+    SetLimit,
     SettleInDoubt,
     Unblock,
     Withdraw,
@@ -27,7 +29,7 @@ from domain.transaction import Arrival, OperatorTransaction, Status
 from domain.unit_of_work import UnitOfWork
 
 
-def execute(uow: UnitOfWork, cmd: Command) -> Answer:
+def execute(uow: UnitOfWork, cmd: Command) -> Answer:  # noqa: PLR0911 - a return per command
     """Decide one command against the working set; the caller saves the batch."""
     match cmd:
         case PlaceBet():
@@ -39,20 +41,23 @@ def execute(uow: UnitOfWork, cmd: Command) -> Answer:
         case Deposit() | Withdraw():
             return move_cash(uow, cmd)
         case SettleInDoubt():
-            return settle_in_doubt(uow, cmd)
+            return responsible.released(uow, cmd, settle_in_doubt(uow, cmd))
         case Block() | Unblock():
             return set_blocked(uow, cmd, blocked=isinstance(cmd, Block))
+        case SetLimit() | SelfExclude():
+            return responsible.execute(uow, cmd)
 
 
 def place_bet(uow: UnitOfWork, cmd: PlaceBet) -> Answer:
-    """Debit the stake, or decline: rolled back first, then blocked, then short."""
+    """Debit the stake, or decline: rolled back first, then blocked, over a limit, short."""
     tx = uow.operator_transaction(cmd.transaction_id)
     if tx is not None and tx.arrival is not None:
         return answer_again(uow, tx, cmd.delivery)
     player = uow.player(cmd.user_id)
     code = rules.bet_decline(
         rolled_back=tx is not None,
-        blocked=player is not None and player.blocked,
+        blocked=limits.bets_refused(player, uow.now),
+        over_limit=limits.bet_over_limit(player, cmd.currency, cmd.amount, uow.now),
         balance=_balance(player, cmd.currency),
         stake=cmd.amount,
     )
@@ -96,6 +101,7 @@ def roll_back(uow: UnitOfWork, cmd: RollBack) -> Answer:
         operator_transaction_id=cmd.transaction_id,
         rollback_of=cmd.rollback_transaction_id,
         reversed_action=reversal.action,
+        reversed_at=reversal.moved_at,
     )
     balance = player.balance(reversal.currency)
     answer = _record(uow, tx, cmd, Status.APPLIED, balance=balance, reversal=reversal)
@@ -111,6 +117,11 @@ def move_cash(uow: UnitOfWork, cmd: CashierCommand) -> Answer:
     balance = _balance(uow.player(cmd.user_id), cmd.currency)
     if delta < ZERO and rules.withdrawal_decline(balance=balance, amount=cmd.amount):
         return Answer.declined(Code.INSUFFICIENT_FUNDS)
+    limited = isinstance(cmd, Deposit) and limits.deposit_decline(
+        uow.player(cmd.user_id), cmd.currency, cmd.amount, uow.now
+    )
+    if limited:
+        return Answer.declined(limited)
     player = uow.wallet(cmd.user_id)
     event = Player.Deposited if isinstance(cmd, Deposit) else Player.Withdrawn
     player.move(event, cmd.currency, delta, uow.now, reference=cmd.reference, **_why(cmd))

@@ -1,4 +1,5 @@
-"""The Player aggregate: balances per currency and whether bets are blocked."""
+"""The Player aggregate: balances per currency, whether bets are blocked, and the player's
+responsible-gambling state (limits, self-exclusion, and the windows' hour buckets)."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -6,13 +7,16 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from domain.commands import Action
+from domain import windows
+from domain.commands import Action, Kind
+from domain.guarded import Guarded
 from domain.ids import player_id
 from domain.money import ZERO
 
 
-class Player(Aggregate):
-    """One stream per casino user; its events are the money movements, its state stays small."""
+class Player(Guarded):
+    """One stream per casino user; its events are the money movements, its state stays small
+    (bounded whatever the length of its history: the limits' windows keep hour buckets)."""
 
     class Opened(Aggregate.Created):
         user_id: str
@@ -29,6 +33,10 @@ class Player(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.balances[self.currency] = self.balance_after
+            self.count(aggregate)
+
+        def count(self, aggregate: Any) -> None:
+            """What this movement does to the limits' windows (most movements: nothing)."""
 
     class BetDebited(MoneyMoved):
         operator_transaction_id: str
@@ -37,17 +45,43 @@ class Player(Aggregate):
         def delta(self) -> Decimal:
             return -self.amount
 
+        def count(self, aggregate: Any) -> None:
+            for kind in (Kind.STAKE, Kind.LOSS):
+                windows.add(aggregate.usage, kind, self.currency, self.timestamp, self.amount)
+
     class ResultCredited(MoneyMoved):
         operator_transaction_id: str
+
+        def count(self, aggregate: Any) -> None:
+            if self.amount:
+                windows.add(aggregate.usage, Kind.LOSS, self.currency, self.timestamp, -self.amount)
 
     class RollbackApplied(MoneyMoved):
         operator_transaction_id: str
         rollback_of: str
         reversed_action: str
+        # When the reversed original moved (None on events stored before limits existed).
+        reversed_at: datetime | None = None
 
         @property
         def delta(self) -> Decimal:
             return self.amount if self.reversed_action == Action.BET else -self.amount
+
+        def count(self, aggregate: Any) -> None:
+            """The original stops counting, in the hour it was counted in."""
+            bet = self.reversed_action == Action.BET
+            if self.reversed_at is None:  # unknown hour: a bet keeps counting, a result's
+                if not bet:  # payout is taken back now (both on the strict side)
+                    windows.add(
+                        aggregate.usage, Kind.LOSS, self.currency, self.timestamp, self.amount
+                    )
+                return
+            if self.reversed_at < aggregate.counted_from:  # it was never counted
+                return
+            moved = self.amount if bet else -self.amount  # a payout taken back counts again
+            if bet:
+                windows.release(aggregate.usage, Kind.STAKE, self.currency, self.reversed_at, moved)
+            windows.release(aggregate.usage, Kind.LOSS, self.currency, self.reversed_at, moved)
 
     class BetReversed(MoneyMoved):
         """The ledger gave back a stake it took for a bet it answered INTERNAL_ERROR."""
@@ -61,6 +95,9 @@ class Player(Aggregate):
         reference: str
         actor: str | None = None
         reason: str | None = None
+
+        def count(self, aggregate: Any) -> None:
+            windows.add(aggregate.usage, Kind.DEPOSIT, self.currency, self.timestamp, self.amount)
 
     class Withdrawn(MoneyMoved):
         reference: str
@@ -89,6 +126,7 @@ class Player(Aggregate):
         self.user_id = user_id
         self.balances: dict[str, Decimal] = {}
         self.blocked = False
+        self.guard_from(self.created_on)
 
     @classmethod
     def open(cls, user_id: str, at: datetime) -> "Player":
@@ -122,5 +160,5 @@ class Player(Aggregate):
         self.trigger_event(self.Blocked, timestamp=at, **why)
 
     def unblock(self, at: datetime, **why: str | None) -> None:
-        """Record that bets are allowed again."""
+        """Record that bets are allowed again (a self-exclusion is not a block: it stays)."""
         self.trigger_event(self.Unblocked, timestamp=at, **why)

@@ -1,6 +1,7 @@
 """The business rules, as plain functions of state and command: no store, no clock."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from domain.codes import Code
@@ -9,13 +10,20 @@ from domain.transaction import OperatorTransaction, Status
 
 
 def bet_decline(
-    *, rolled_back: bool, blocked: bool, balance: Decimal, stake: Decimal
+    *,
+    rolled_back: bool,
+    blocked: bool,
+    balance: Decimal,
+    stake: Decimal,
+    over_limit: bool = False,
 ) -> Code | None:
     """Why a well-formed bet is declined, first match wins; None when it is applied."""
     if rolled_back:
         return Code.TRANSACTION_ROLLED_BACK
     if blocked:
         return Code.PLAYER_BLOCKED
+    if over_limit:
+        return Code.LIMIT_EXCEEDED
     if stake > balance:
         return Code.INSUFFICIENT_FUNDS
     return None
@@ -34,6 +42,7 @@ class Reversal:
     currency: str
     amount: Decimal
     action: str
+    moved_at: datetime | None = None  # when the original moved its money
 
     @property
     def delta(self) -> Decimal:
@@ -50,7 +59,9 @@ def reversal_of(target: OperatorTransaction | None) -> Reversal | None:
         return None
     if arrival.action == Action.ROLLBACK:
         return None
-    return Reversal(arrival.user_id, arrival.currency, arrival.amount, arrival.action)
+    return Reversal(
+        arrival.user_id, arrival.currency, arrival.amount, arrival.action, target.created_on
+    )
 
 
 def mismatch(cmd: RollBack, reversal: Reversal) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """From fields already typed by a transport to validated commands, in the contract's order."""
 
 from collections.abc import Collection
+from datetime import date
 
 from domain.commands import (
     Action,
@@ -8,9 +9,13 @@ from domain.commands import (
     CashierCommand,
     CreditResult,
     Deposit,
+    Kind,
     OperatorCommand,
+    Period,
     PlaceBet,
     RollBack,
+    SelfExclude,
+    SetLimit,
     Withdraw,
 )
 from domain.errors import InvalidAmountError, InvalidRequestError
@@ -62,3 +67,50 @@ def cashier_command(
         raise InvalidAmountError("a cashier movement must be more than zero")
     check_currency(currency, currencies)
     return kind(reference, user_id, currency, value, actor, reason)
+
+
+MAX_REASON = 500
+
+
+def reason_text(reason: str) -> str:
+    """Why a person asked: required, printable, at most MAX_REASON characters."""
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON or not reason.isprintable():
+        raise InvalidRequestError(f"a reason is required (at most {MAX_REASON} characters)")
+    return reason
+
+
+def limit_command(
+    *,
+    user_id: str,
+    currency: str,
+    kind: str,
+    period: str,
+    amount: str | None,
+    currencies: Collection[str],
+    actor: str,
+    reason: str,
+) -> SetLimit:
+    """One limit to set (an amount of zero or more, in the currency's places) or remove."""
+    if kind not in set(Kind):
+        raise InvalidRequestError("kind must be stake, loss or deposit")
+    if period not in set(Period):
+        raise InvalidRequestError("period must be day, week or month")
+    value = None if amount is None else parse_amount(amount, currency)
+    check_currency(currency, currencies)
+    return SetLimit(
+        user_id, currency, Kind(kind), Period(period), value, actor, reason_text(reason)
+    )
+
+
+def exclusion_command(*, user_id: str, until: str | None, actor: str, reason: str) -> SelfExclude:
+    """A self-exclusion through a date (YYYY-MM-DD, UTC), or for ever (None)."""
+    day = None
+    if until is not None:
+        try:
+            day = date.fromisoformat(until) if len(until) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise InvalidRequestError("until must be a date like 2027-01-31, or null")
+    return SelfExclude(user_id, day, actor, reason_text(reason))

@@ -22,6 +22,7 @@ from eventsourcing.utils import resolve_topic
 from adapters.event_log import Row
 from adapters.transcoding import OrjsonTranscoder
 from domain.cashier import CashierTransaction
+from domain.codes import Code
 from domain.commands import Action
 from domain.player import Player
 from domain.transaction import IN_DOUBT, OperatorTransaction, Status
@@ -97,6 +98,12 @@ def _arrival(f: Fields) -> Fields:
 def _recorded(views: LedgerViews, position: int, stream: str, f: Fields) -> None:
     entry = _entry("operator", f["operator_transaction_id"], position, stream, f)
     views.record(entry | _arrival(f))
+    if f["error"] == Code.LIMIT_EXCEEDED:
+        views.tally(f["timestamp"]["_data_"][:10], f["currency"], "limit_declines")
+
+
+def _no_view(views: LedgerViews, position: int, stream: str, f: Fields) -> None:
+    """Limits and self-exclusion live on the Player (the API reads it): no view to change."""
 
 
 def _tombstone(views: LedgerViews, position: int, stream: str, f: Fields) -> None:
@@ -146,6 +153,9 @@ TWINS: dict[type, Handler] = {
     Player.BetReversed: _moved("stake_refunds", "rollbacks", debit=False),
     Player.Deposited: _moved("deposits", "", debit=False),
     Player.Withdrawn: _moved("withdrawals", "", debit=True),
+    Player.LimitChanged: _no_view,
+    Player.SelfExcluded: _no_view,
+    Player.StakeReleased: _no_view,
     OperatorTransaction.Recorded: _recorded,
     OperatorTransaction.RolledBackBeforeArrival: _tombstone,
     OperatorTransaction.ArrivedAfterRollback: _late,

@@ -8,6 +8,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.cashier import CashierTransaction
+from domain.codes import Code
 from domain.commands import Action
 from domain.player import Player
 from domain.transaction import IN_DOUBT, Arrival, OperatorTransaction, Status
@@ -74,6 +75,8 @@ class LedgerProjection(Projection[Any]):
             _entry("operator", event.operator_transaction_id, event, tracking)
             | arrival_fields(event)
         )
+        if event.error == Code.LIMIT_EXCEEDED:
+            self.views.tally(day(event.timestamp), event.currency, "limit_declines")
 
     @process_event.register
     def _tombstone(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.append_sql import TAKE_DDL_LOCK
 from adapters.sql import Database
 
 TEXT, NUMBER = "TEXT", "BIGINT"  # exact decimals are stored as TEXT and read as Decimal
@@ -27,6 +28,7 @@ class Table:
     decimals: frozenset[str] = frozenset()
     nullable: frozenset[str] = frozenset()
     indexes: tuple[Index, ...] = field(default=())
+    late: frozenset[str] = frozenset()  # whole-number columns added since the table shipped
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -62,7 +64,7 @@ class Table:
 
 
 DAILY_SUMS = ("stakes", "payouts", "stake_refunds", "payout_reversals", "deposits", "withdrawals")
-DAILY_COUNTS = ("bets", "results", "rollbacks")
+DAILY_COUNTS = ("bets", "results", "rollbacks", "limit_declines")
 _T, _N = TEXT, NUMBER
 
 PLAYERS = Table(
@@ -97,6 +99,7 @@ DAILY = Table(
     {"day": _T, "currency": _T} | dict.fromkeys(DAILY_SUMS, _T) | dict.fromkeys(DAILY_COUNTS, _N),
     keys=("day", "currency"),
     decimals=frozenset(DAILY_SUMS),
+    late=frozenset({"limit_declines"}),  # bets declined LIMIT_EXCEEDED
 )
 CHAIN = Table(
     "rm_chain",
@@ -122,8 +125,31 @@ TABLES = (*VIEWS, TRACKING, VERIFIED)
 
 
 def create_tables(database: Database) -> None:
-    """Every read-model table and index that is missing."""
+    """Every read-model table and index that is missing; a table made before a column
+    existed gets it (zero in every row: nothing it counts had happened)."""
     database.create_missing([o for table in TABLES for o in table.objects()])
+    late = [table for table in TABLES if table.late]
+    if late:
+        with database.transaction() as cursor:
+            if database.postgres:
+                cursor.execute(TAKE_DDL_LOCK)  # two servers starting: one adds, one sees it
+            for table in late:
+                _add_late_columns(cursor, database, table)
+
+
+def _add_late_columns(cursor: Any, database: Database, table: Table) -> None:
+    # Looked at first: an ALTER TABLE would lock the table at every start, behind any reader.
+    if database.postgres:
+        cursor.execute(
+            "SELECT column_name AS name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s",
+            (table.name,),
+        )
+    else:
+        cursor.execute(f"PRAGMA table_info({table.name})")
+    present = {row["name"] for row in cursor.fetchall()}
+    for column in sorted(table.late - present):
+        cursor.execute(f"ALTER TABLE {table.name} ADD COLUMN {column} {NUMBER} NOT NULL DEFAULT 0")
 
 
 def empty_views(cursor: Any, database: Database) -> None:

@@ -80,6 +80,10 @@ class LedgerViews:
         if tally:
             row[tally] += 1
 
+    def tally(self, day: str, currency: str, column: str) -> None:
+        """Count one more of something in a day's totals (a bet declined by a limit)."""
+        self._row(self.daily, (day, currency))[column] += 1
+
     def record(self, row: Row) -> None:
         """A new entry in the transactions index."""
         self.transactions.put(row)

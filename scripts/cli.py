@@ -12,6 +12,7 @@ COMMANDS = {
     "replay": ("scripts.replay", "rebuild the read models, reconcile, verify the chain"),
     "report": ("scripts.report", "daily totals for finance"),
     "reconcile": ("scripts.reconcile", "compare an OPERATOR export with the ledger"),
+    "limits": ("scripts.limits", "a player's limit and self-exclusion history, who and why"),
     "callback": ("scripts.callback", "send one signed OPERATOR callback"),
     "users": ("scripts.users", "back-office accounts: add, list, disable"),
     "settle": ("scripts.settle", "settle the error record of a server that will not come back"),

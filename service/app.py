@@ -15,7 +15,7 @@ from ledger.writer import Writer
 from projections.read_models import ReadModels
 from projections.runner import BatchRunner
 from service import callbacks, ops
-from service.api import audit, openapi, reconciliations, reports, wallets
+from service.api import audit, limits, openapi, reconciliations, reports, wallets
 from service.api.auth import require_token
 from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_ledger)
-    for module in (wallets, audit, reports, reconciliations, ops, openapi):
+    for module in (wallets, limits, audit, reports, reconciliations, ops, openapi):
         app.router.add_routes(module.routes)
     setup_sessions(app)
     add_backoffice(app, settings)

@@ -13,6 +13,8 @@ from service.web import Handler
 _STATUS = {
     Code.INSUFFICIENT_FUNDS: 409,
     Code.DUPLICATE_REFERENCE: 409,
+    Code.LIMIT_EXCEEDED: 409,
+    Code.SELF_EXCLUDED: 409,
     "NOT_FOUND": 404,
     "OPERATOR_NOT_CONFIGURED": 503,
     Code.INTERNAL_ERROR: 503,  # the store did not answer
@@ -21,6 +23,11 @@ _STATUS = {
 _MESSAGES = {
     Code.INSUFFICIENT_FUNDS: "the balance is lower than the amount",
     Code.DUPLICATE_REFERENCE: "this reference was used for a different movement",
+    Code.LIMIT_EXCEEDED: "this would take one of the player's deposit limits over its amount",
+    Code.SELF_EXCLUDED: (
+        "the player is self-excluded: deposits are refused, and the exclusion can be made "
+        "longer, never shorter"
+    ),
     Code.INTERNAL_ERROR: "the store did not answer; retry (with the same reference)",
 }
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BODY_TOO_LARGE"}

@@ -12,6 +12,7 @@ from aiohttp_session import session_middleware
 from service.backoffice import (
     actions,
     integrity,
+    limits,
     login,
     overview,
     players,
@@ -29,7 +30,9 @@ from service.settings import Settings
 
 PREFIX = "/backoffice"
 STATIC = Path(__file__).parent / "static"
-PAGES = (overview, login, players, actions, transactions, reports, integrity, reconciliation)
+PAGES = (
+    overview, login, players, actions, limits, transactions, reports, integrity, reconciliation
+)  # fmt: skip
 
 
 def backoffice(settings: Settings) -> web.Application:

@@ -7,8 +7,10 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from domain.commands import Kind, Period
 from domain.errors import InvalidRequestError
 from domain.money import format_amount
+from service.api.limits import limits_view
 from service.api.reading import MAX_POSITION, point, whole_number
 from service.backoffice.render import page
 from service.blocking import off_loop
@@ -38,7 +40,8 @@ async def player(request: web.Request) -> web.Response:
     """Everything about one player an auditor or support needs, in one page."""
     user = path_text(request, "user_id")
     after = whole_number(request, "after", 0, MAX_POSITION)
-    wallet = await off_loop(request, request.config_dict[LEDGER].player, user)
+    ledger = request.config_dict[LEDGER]
+    wallet = await off_loop(request, ledger.player, user)
     read_models = request.config_dict[READ_MODELS]
     events = await off_loop(request, read_models.player_events, user, after, PAGE)
     balances = wallet.balances if wallet else {}
@@ -58,6 +61,9 @@ async def player(request: web.Request) -> web.Response:
             request.config_dict[SETTINGS].currencies, key=lambda c: (c not in balances, c)
         ),
         url=player_url(user),
+        rg=limits_view(user, wallet, ledger.clock()),
+        kinds=[k.value for k in Kind],
+        periods=[p.value for p in Period],
         # One per form shown: submitting a form twice moves the money once.
         references={k: f"backoffice-{secrets.token_hex(8)}" for k in ("deposit", "withdraw")},
     )
@@ -85,4 +91,25 @@ def _row(event: dict[str, Any]) -> dict[str, Any]:
         amount = f"-{amount}"
     elif amount is not None and kind == "RollbackApplied":
         amount = amount if event.get("reversed_action") == "bet" else f"-{amount}"
-    return event | {"kind": kind, "signed": amount}
+    elif kind in _NOT_MONEY:
+        amount = None  # a limit's amount, a stake released from the windows: no money moved
+    return event | {"kind": kind, "signed": amount, "detail": _detail(kind, event)}
+
+
+_NOT_MONEY = ("LimitChanged", "StakeReleased")
+
+
+def _detail(kind: str, event: dict[str, Any]) -> str:
+    """What a limit or exclusion event asked for, in words, for the Event column."""
+    if kind == "LimitChanged":
+        amount = event["amount"] if event.get("amount") is not None else "no limit"
+        return (
+            f"{event['currency']} {event['kind']} per {event['period']}: {amount}, "
+            f"from {str(event['effective_at'])[:16].replace('T', ' ')}"
+        )
+    if kind == "SelfExcluded":
+        until = event.get("until")
+        return "for ever" if until is None else f"until {str(until)[:16].replace('T', ' ')}"
+    if kind == "StakeReleased":
+        return f"{event['amount']} {event['currency']} no longer counts towards limits"
+    return ""

@@ -21,6 +21,7 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.e2e import test_demo_browser
@@ -106,8 +107,8 @@ def keep_page(browser: WebDriver, name: str) -> None:
         browser.set_window_size(1280, 900)
 
 
-def send_bet(demo: Demo, tid: str, amount: str = "5.00") -> dict[str, Any]:
-    body = body_of(**bet(tid, PLAYER, amount))
+def send_bet(demo: Demo, tid: str, amount: str = "5.00", user: str = PLAYER) -> dict[str, Any]:
+    body = body_of(**bet(tid, user, amount))
     request = urllib.request.Request(  # noqa: S310
         demo.base + CALLBACK_PATH + "/transaction",
         data=body,
@@ -138,10 +139,10 @@ def log_in_by_keyboard(browser: WebDriver, demo: Demo, name: str) -> None:
     assert name in browser.find_element(By.CSS_SELECTOR, ".who").text
 
 
-def find_player(browser: WebDriver, demo: Demo) -> None:
+def find_player(browser: WebDriver, demo: Demo, user: str = PLAYER) -> None:
     browser.get(demo.base + "/backoffice/players")
     every_input_has_a_label(browser)
-    browser.find_element(By.ID, "user_id").send_keys(PLAYER, Keys.ENTER)
+    browser.find_element(By.ID, "user_id").send_keys(user, Keys.ENTER)
     settled(browser).until(lambda d: d.find_elements(By.ID, "history"))
     every_input_has_a_label(browser)
 
@@ -216,3 +217,48 @@ def test_an_admin_blocks_and_deposits_and_the_ledger_records_who_and_why(
     manual = [(e["type"].rsplit(".", 1)[-1], e.get("actor"), e.get("reason")) for e in events]
     assert ("Blocked", "demo-admin", "suspicious pattern, ticket 9") in manual
     assert ("Deposited", "demo-admin", "goodwill for the delay") in manual
+
+
+def submitted(browser: WebDriver, text: str) -> None:
+    settled(browser).until(lambda d: text in d.find_element(By.CSS_SELECTOR, ".flash").text)
+
+
+def test_an_admin_sets_a_limit_and_the_next_bet_over_it_is_declined(
+    demo: Demo, browser: WebDriver
+) -> None:
+    player = "rg-player"
+    with screenshot_on_failure(browser, "limits"):
+        log_in_by_keyboard(browser, demo, "demo-admin")
+        find_player(browser, demo, player)
+        Select(browser.find_element(By.ID, "deposit-currency")).select_by_visible_text("USD")
+        browser.find_element(By.ID, "deposit-amount").send_keys("50.00")
+        browser.find_element(By.ID, "deposit-reason").send_keys("first deposit")
+        browser.find_element(By.ID, "deposit").click()
+        submitted(browser, "Deposited:")
+        Select(browser.find_element(By.ID, "limit-currency")).select_by_visible_text("USD")
+        Select(browser.find_element(By.ID, "limit-kind")).select_by_visible_text("stake")
+        Select(browser.find_element(By.ID, "limit-period")).select_by_visible_text("day")
+        browser.find_element(By.ID, "limit-amount").send_keys("10.00")
+        browser.find_element(By.ID, "limit-reason").send_keys("asked by the player, ticket 31")
+        browser.find_element(By.ID, "set-limit").click()
+        submitted(browser, "Limit asked for:")
+        assert send_bet(demo, "rg-bet-1", "6.00", player)["error"] is None
+        assert send_bet(demo, "rg-bet-2", "5.00", player) == {"error": "LIMIT_EXCEEDED"}
+        browser.refresh()
+        row = settled(browser).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, '#limits tr[data-limit="USD stake day"]')
+        )
+        assert row.find_element(By.CSS_SELECTOR, ".amount").text == "10.00"
+        assert row.find_element(By.CSS_SELECTOR, ".used").text == "6.00"
+        assert row.find_element(By.CSS_SELECTOR, ".remaining").text == "4.00"
+
+        browser.find_element(By.ID, "limit-amount").send_keys("20.00")  # looser: it waits
+        browser.find_element(By.ID, "limit-reason").send_keys("the player asked for more")
+        browser.find_element(By.ID, "set-limit").click()
+        submitted(browser, "Limit asked for:")
+        pending = browser.find_element(By.CSS_SELECTOR, '#limits tr[data-limit="USD stake day"]')
+        assert "20.00 from" in pending.find_element(By.CSS_SELECTOR, ".pending").text
+        every_input_has_a_label(browser)
+        keep_page(browser, "backoffice-limits.png")
+        assert send_bet(demo, "rg-bet-3", "5.00", player) == {"error": "LIMIT_EXCEEDED"}
+        assert "LimitChanged" in browser.find_element(By.ID, "history").text

@@ -16,7 +16,18 @@ from eventsourcing.utils import resolve_topic
 from adapters.sql import Database
 from adapters.store import StoreSettings
 from adapters.transcoding import OrjsonTranscoder
-from domain.commands import Block, Deposit, PlaceBet, SettleInDoubt, Unblock, Withdraw
+from domain.commands import (
+    Block,
+    Deposit,
+    Kind,
+    Period,
+    PlaceBet,
+    SelfExclude,
+    SetLimit,
+    SettleInDoubt,
+    Unblock,
+    Withdraw,
+)
 from domain.errors import LedgerError
 from domain.transaction import OperatorTransaction
 from ledger.application import Ledger
@@ -34,7 +45,7 @@ USD = "USD"
 
 def every_kind_of_event() -> list[Any]:
     """Besides the mixed history: blocks, withdrawals, hand-made moves, bets in doubt, a bet
-    delivered again."""
+    delivered again, limits (a bet and a deposit declined by one), self-exclusion."""
     return [
         Deposit(f"d-{HOSTILE}", HOSTILE, USD, Decimal("30.00"), actor="alice", reason=HOSTILE),
         PlaceBet(f"b-{HOSTILE}", HOSTILE, USD, Decimal("1.10")),
@@ -48,6 +59,13 @@ def every_kind_of_event() -> list[Any]:
         SettleInDoubt("doubt-lost", "p5", USD, Decimal("4.00"), delivery="d2"),
         PlaceBet("answered-again", "p4", USD, Decimal("1.00"), delivery="d3"),
         PlaceBet("answered-again", "p4", USD, Decimal("1.00"), delivery="d4"),
+        SetLimit("rg1", USD, Kind.STAKE, Period.DAY, Decimal("2.00"), "alice", HOSTILE),
+        Deposit("d-rg1", "rg1", USD, Decimal("10.00")),
+        PlaceBet("within-limit", "rg1", USD, Decimal("2.00")),
+        PlaceBet("over-limit", "rg1", USD, Decimal("0.01")),
+        SetLimit("rg1", USD, Kind.DEPOSIT, Period.WEEK, Decimal("10.00"), "api", "asked"),
+        Deposit("d-rg1-over", "rg1", USD, Decimal("0.01")),  # declined: nothing recorded
+        SelfExclude("rg2", None, "api", "for good"),
     ]
 
 
@@ -78,6 +96,14 @@ def test_a_rebuild_gives_the_views_of_the_event_by_event_path(ledger: Ledger) ->
     reference = rebuilt(ledger, direct=False, batch_size=1000)
     assert rebuilt(ledger, batch_size=1000) == reference
     assert rebuilt(ledger, batch_size=7) == reference  # rows kept across many batches
+
+
+@pytest.mark.parametrize("direct", [False, True])
+def test_each_path_counts_the_bet_a_limit_declined_on_its_day(ledger: Ledger, direct: bool) -> None:
+    views = rebuilt(ledger, direct=direct)
+    daily = BatchRunner.of(ledger).database.query("SELECT * FROM rm_daily")
+    assert sum(row["limit_declines"] for row in daily) == 1
+    assert views["rm_daily"]
 
 
 def test_a_runner_resuming_midway_reads_its_rows_back_and_agrees(ledger: Ledger) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from aiohttp import web
 
-from service.api.openapi import audit, callbacks, components, ops, wallets
+from service.api.openapi import audit, callbacks, components, limits, ops, wallets
 from service.keys import SETTINGS
 from service.responses import json_response
 
@@ -19,15 +19,22 @@ def document(callback_path: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "sportsbook-ledger", "version": "1"},
-        "components": components.components(),
+        "components": _components(),
         "security": [{"bearer": []}],
         "paths": {
             **callbacks.paths(callback_path),
             **wallets.paths(),
+            **limits.paths(),
             **audit.paths(),
             **ops.paths(),
         },
     }
+
+
+def _components() -> dict[str, Any]:
+    shared = components.components()
+    shared["schemas"]["Limits"] = limits.limits_schema()
+    return shared
 
 
 @routes.get("/api/openapi.json")

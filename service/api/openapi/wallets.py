@@ -26,7 +26,10 @@ def cashier(verb: str) -> Schema:
     body = obj(["currency", "amount", "reference"], currency=STR, amount=AMOUNT, reference=STR)
     done = obj([], user_id=STR, reference=STR, transaction_id=STR, currency=STR, balance=STR)
     applied = json_body(done, "applied (or a repeat)")
-    errors = {"400": "invalid body", "409": "short, or reference reused"}
+    errors = {
+        "400": "invalid body",
+        "409": "short, reference reused, over a deposit limit, or the player is self-excluded",
+    }
     return {"post": op(verb, applied, body=body, params=[USER], errors=errors)}
 
 
