@@ -1,5 +1,6 @@
 """The service's side of the error record: settle what it holds as soon as the store
-answers, every second, and say so (a log line and a count each)."""
+answers (a pass every quarter second: another server may answer the player meanwhile
+on a stake still held), and say so (a log line and a count each)."""
 
 import asyncio
 import contextlib
@@ -11,7 +12,7 @@ from ledger.record import ErrorRecord
 from ledger.writer import Writer
 from service.telemetry import Metrics
 
-SETTLE_EVERY_S = 1.0
+SETTLE_EVERY_S = 0.25
 
 
 async def settle_once(record: ErrorRecord, writer: Writer) -> list[tuple[Doubt, str]]:
@@ -26,7 +27,7 @@ async def settle_once(record: ErrorRecord, writer: Writer) -> list[tuple[Doubt, 
 
 
 async def settle_forever(record: ErrorRecord, writer: Writer, metrics: Metrics) -> None:
-    """Every second: settle what the store takes, log and count each one."""
+    """Every SETTLE_EVERY_S: settle what the store takes, log and count each one."""
     while True:
         try:
             settled = await settle_once(record, writer)

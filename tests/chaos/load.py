@@ -45,9 +45,24 @@ class Player:
     internal_bets: set[str] = field(default_factory=set)  # answered INTERNAL_ERROR
     unanswered_bets: set[str] = field(default_factory=set)  # no answer at all
     undone_by: dict[str, str] = field(default_factory=dict)  # failed bet -> its rollback
-    uncertain: bool = False  # a failed bet may have landed and stands (never rolled back)
+    # With the OPERATOR that never rolls back: the journal's length at its first failed bet.
+    # Such a bet may have landed and stand (unanswered: promise 3), or hold its stake until
+    # the server that answered it INTERNAL_ERROR settles it (promise 2: "once the store
+    # answers again", which another server may not wait for); from there on the player's
+    # balances are the ledger's to decide, and only what holds whatever the timing is checked.
+    uncertain_from: int | None = None
     repeats: int = 0
     both: int = 0
+
+    @property
+    def uncertain(self) -> bool:
+        return self.uncertain_from is not None
+
+    @property
+    def certain(self) -> list[Sent]:
+        """The answers the model can check to the cent: all of them, or those before the
+        first failed bet of a player of the OPERATOR that never rolls back."""
+        return self.journal if self.uncertain_from is None else self.journal[: self.uncertain_from]
 
     @property
     def failed_bets(self) -> set[str]:
@@ -118,8 +133,8 @@ class Operator:
             undo = rollback(new_id("rb"), bet_id, player.user, fields["amount"], player.currency)
             player.undone_by[bet_id] = undo["transaction_id"]
             await self.deliver(player, undo)
-        elif answer is None and why != "ClientConnectorError":  # it may have landed, and stands
-            player.uncertain = True
+        elif (answer is not None or why != "ClientConnectorError") and not player.uncertain:
+            player.uncertain_from = len(player.journal)  # a refused connection reached nobody
         return None
 
     async def repeat(self, player: Player) -> None:

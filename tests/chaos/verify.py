@@ -20,37 +20,44 @@ def replay_answers(stories: list[Story]) -> tuple[ContractModel, set[str], list[
     """Feed the model each player's operations in answer order; every code and balance in
     the answers must be the model's. Returns the model, the OPERATOR ids that moved money,
     and the mismatches."""
-    model, applied, problems = ContractModel(), set(), []
+    model, applied, problems = ContractModel(), set[str](), []
     for story in stories:
         problems += story.problems
-        if story.uncertain:  # in limbo until its bet is settled: see limbo()
-            continue
-        for sent in story.journal:
+        # In limbo from its first failed bet on (see limbo()): what came before is checked
+        # on a model of its own, so the shared one holds only players it can follow.
+        own = ContractModel() if story.uncertain else model
+        for sent in story.certain:
             cmd = sent.command
-            code, moves = model.apply(cmd)
+            code, moves = own.apply(cmd)
             got = sent.answer.get("error")
             if (code.value if code else None) != got:
                 problems.append(f"{cmd}: answered {got}, the model says {code}")
                 continue
             if got is None and "balance" in sent.answer:
                 wallet = moves[0].wallet if moves else (cmd.user_id, cmd.currency)
-                if Decimal(sent.answer["balance"]) != model.balances[wallet]:
-                    problems.append(f"{cmd}: balance {sent.answer['balance']}, model {wallet}")
-            if moves and isinstance(cmd, OperatorCommand):
+                if Decimal(sent.answer["balance"]) != own.balances[wallet]:
+                    problems.append(
+                        f"{cmd}: balance {sent.answer['balance']}, "
+                        f"the model says {own.balances[wallet]} for {wallet}"
+                    )
+            if moves and isinstance(cmd, OperatorCommand) and own is model:
                 applied.add(cmd.transaction_id)
     return model, applied, problems
 
 
 def limbo(stories: list[Story]) -> set[str]:
-    """Players of the OPERATOR that never rolls back, with a bet left unanswered after it
-    may have reached a server (not one whose connection was refused).
+    """Players of the OPERATOR that never rolls back, with a bet answered INTERNAL_ERROR or
+    left unanswered after it may have reached a server (not one whose connection was
+    refused).
 
-    Such a bet stands if it landed (the ledger cannot know whether an answer left), and
-    the player's next bets are decided on that balance; the model never holds the stake,
-    so it is not asked about them. What is checked for them holds whatever the timing: no
-    bet answered error: null was undone, every bet answered INTERNAL_ERROR moved nothing by
-    the end, and no id moved twice. Players of the first OPERATOR are never in limbo: it
-    rolls such a bet back at once, before the player's next operation.
+    An unanswered one stands if it landed (the ledger cannot know whether an answer left);
+    one answered INTERNAL_ERROR holds its stake until its server settles it, which another
+    server's answers may come before. Either way the player's next bets are decided on a
+    balance the model cannot know, so it checks their answers only up to that bet
+    (Story.certain). What is checked for them after it holds whatever the timing: no bet
+    answered error: null was undone, every bet answered INTERNAL_ERROR moved nothing by the
+    end, and no id moved twice. Players of the first OPERATOR are never in limbo: it rolls
+    such a bet back at once, before the player's next operation.
     """
     return {s.user for s in stories if s.uncertain}
 
