@@ -4,6 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
+# The tiers that mostly wait on servers and databases run three files at a time (each file
+# on one worker; every test makes its own database, ports and files). PARALLEL= runs serially.
+PARALLEL ?= -n 3 --dist loadfile
 
 .PHONY: install run test unit integration e2e chaos chaos-smoke ha ha-smoke lint format clean \
 	replay bench soak profile demo
@@ -32,10 +35,10 @@ unit: $(STAMP)
 	$(PYTEST) tests/unit
 
 integration: $(STAMP)
-	$(PYTEST) tests/integration benchmarks/tests
+	$(PYTEST) $(PARALLEL) tests/integration benchmarks/tests
 
 e2e: $(STAMP)
-	$(PYTEST) tests/e2e
+	$(PYTEST) $(PARALLEL) --durations=8 tests/e2e
 
 ## replay: rebuild the read models from position 0 and reconcile them (DATABASE_URL)
 replay: $(STAMP)

@@ -49,6 +49,7 @@ async def client(aiohttp_client: Callable[[Any], Awaitable[Client]], tmp_path: P
         store=StoreSettings(f"sqlite:///{tmp_path}/fuzz.sqlite3"),
         security_hash=Secret(SECRET),
         admin_token=Secret(ADMIN_TOKEN),
+        error_record=str(tmp_path / "error-record.log"),
     )
     return await aiohttp_client(create_app(config))
 

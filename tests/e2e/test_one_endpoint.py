@@ -31,6 +31,7 @@ async def ledger(
         store=StoreSettings(f"sqlite:///{tmp_path}/ledger.sqlite3"),
         security_hash=Secret(cb.SECRET),
         admin_token=Secret(cb.ADMIN_TOKEN),
+        error_record=str(tmp_path / "error-record.log"),
     )
     async with TestServer(create_app(settings), host="127.0.0.1") as running:
         yield LedgerClient(http, str(running.make_url("")).rstrip("/"))

@@ -33,6 +33,7 @@ def settings(folder: Path) -> Settings:
         security_hash=Secret("s" * 16),
         admin_token=Secret("a" * 16),
         backoffice_secret=Secret(SECRET),
+        error_record=f"{folder}/error-record.log",
     )
 
 

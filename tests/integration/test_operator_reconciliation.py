@@ -218,6 +218,7 @@ async def test_the_api_and_the_command_agree(
         security_hash=Secret("s" * 16),
         admin_token=Secret("t" * 16),
         projections="off",
+        error_record=str(tmp_path / "error-record.log"),
     )
     async with (
         TestServer(create_app(settings), host="127.0.0.1") as server,
