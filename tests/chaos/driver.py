@@ -78,13 +78,15 @@ class Report:
 async def chaos(
     nodes: list[Node], proxy: TcpProxy, rng: random.Random, until: float, report: Report
 ) -> None:
-    """Kill a random server, bring it back, again and again; cut the database once."""
+    """Kill a random server, bring it back, again and again, at least MIN_KILLS times
+    (past the duration if restarts are slow: a busy machine must not thin the run out);
+    cut the database once."""
     cut_at = time.monotonic() + (until - time.monotonic()) * rng.uniform(0.35, 0.6)
-    while time.monotonic() < until:
+    while time.monotonic() < until or report.kills < MIN_KILLS:
         await asyncio.sleep(rng.uniform(0.8, 2.5))  # pacing between chaos steps
         if report.cuts == 0 and time.monotonic() >= cut_at:
             await cut(proxy, rng, report)
-        elif time.monotonic() < until:
+        elif time.monotonic() < until or report.kills < MIN_KILLS:
             node = rng.choice(nodes)
             node.kill()
             report.kills += 1
@@ -106,6 +108,7 @@ async def cut(proxy: TcpProxy, rng: random.Random, report: Report) -> None:
         proxy.restore()
 
 
+MIN_KILLS = 3  # however slowly the servers restart
 Outcome = tuple[Report, ContractModel, set[str], list[Story]]
 
 
@@ -140,9 +143,10 @@ async def exercise(
     ]
     async with aiohttp.ClientSession() as session:
         operator = Operator(Courier(session, [n.base for n in nodes], report.tally), len(nodes))
-        until = time.monotonic() + duration
+        until, stop = time.monotonic() + duration, asyncio.Event()
         havoc = asyncio.create_task(chaos(nodes, proxy, rng, until, report))
-        await asyncio.gather(*(operator.play(s, until) for s in stories))
+        havoc.add_done_callback(lambda _: stop.set())  # the load lasts as long as the chaos
+        await asyncio.gather(*(operator.play(s, stop) for s in stories))
         await havoc
         for node in nodes:  # the OPERATOR's failed bets are the ledger's to give back
             await asyncio.to_thread(settled, node)

@@ -8,7 +8,6 @@ the other never does, and leaves such a bet to the ledger and to reconciliation.
 
 import asyncio
 import random
-import time
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -161,10 +160,10 @@ class Operator:
         sent = Sent(command, "", orjson.dumps(payload), {"error": None, **answer})
         player.journal.append(sent)
 
-    async def play(self, player: Player, until: float) -> None:
-        """Rounds until the deadline; the round in progress is finished."""
+    async def play(self, player: Player, stop: asyncio.Event) -> None:
+        """Rounds until told to stop; the round in progress is finished."""
         await self.top_up(player, "40.00")
-        while time.monotonic() < until:
+        while not stop.is_set():
             await self.round(player)
             await asyncio.sleep(player.rng.uniform(0, 0.02))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.driver import run
+from tests.chaos.driver import MIN_KILLS, run
 
 pytestmark = pytest.mark.postgres
 SECONDS = float(os.environ.get("CHAOS_SMOKE_SECONDS", "30"))
@@ -21,7 +21,7 @@ def test_under_kills_and_a_database_cut_every_operation_is_answered_once_and_bal
         print("\n" + report.render())
     assert report.mismatches == []
     assert report.cuts == 1
-    assert report.kills >= 3
+    assert report.kills >= MIN_KILLS
     assert report.restarts == report.kills
     assert report.operations >= 300
     assert report.tally.retries > 0
