@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 
 from adapters.operator_export import read_rows
 from adapters.store import StoreSettings
-from domain.commands import CreditResult, Deposit, PlaceBet, RollBack
+from domain.commands import CreditResult, Deposit, PlaceBet, RollBack, SettleInDoubt
 from domain.reconciliation import Agreement
 from ledger.bootstrap import open_ledger
 from projections import agreement
@@ -60,6 +60,11 @@ def history(store: str) -> str:
             PlaceBet("b-player", "p1", "USD", U("1.00")),
             PlaceBet("b-currency", "p1", "USD", U("1.00")),
             CreditResult("w-ok", "p1", "USD", U("8.00")),
+            # Answered INTERNAL_ERROR, then undone by the ledger (the stake given back).
+            PlaceBet("b-reversed", "p1", "USD", U("1.50"), delivery="d1"),
+            SettleInDoubt("b-reversed", "p1", "USD", U("1.50"), delivery="d1"),
+            PlaceBet("b-reversed-2", "p1", "USD", U("1.25"), delivery="d2"),
+            SettleInDoubt("b-reversed-2", "p1", "USD", U("1.25"), delivery="d2"),
         ):
             ledger.execute([cmd])
         BatchRunner.of(ledger).catch_up()
@@ -87,6 +92,8 @@ CLEAN = [
     line("b-player", amount="1.00"),
     line("b-currency", amount="1.00"),
     line("w-ok", action="result", amount="8.00"),
+    line("b-reversed", "INTERNAL_ERROR", amount="1.50"),
+    line("b-reversed-2", "INTERNAL_ERROR", amount="1.25"),
 ]
 PLANTED = [
     line("b-ok"),
@@ -101,8 +108,11 @@ PLANTED = [
     line("b-player", user_id="p9", amount="1.00"),
     line("b-currency", currency="EUR", amount="1.00"),
     line("w-ok", action="result", amount="8.00"),
+    line("b-reversed", amount="1.50"),  # accepted, never rolled back: the ledger undid it
+    line("b-reversed-2", "INTERNAL_ERROR", amount="1.25"),
 ]
 EXPECTED = {
+    Agreement.REVERSED_BUT_ACCEPTED: 1,
     Agreement.APPLIED_BUT_NOT_ACCEPTED: 1,
     Agreement.DECLINED_BUT_ACCEPTED: 1,
     Agreement.MISSING_IN_LEDGER: 1,
@@ -157,8 +167,9 @@ def test_each_planted_discrepancy_is_found_in_its_class(
 ) -> None:
     code, result = run_command(history, tmp_path, as_csv(PLANTED), monkeypatch)
     assert code == 1
-    # Matched: b-ok (twice in the export, counted once), b-undone, r-undone, b-short, w-ok.
-    assert result["counts"] == {"matched": 5} | {a.value: n for a, n in EXPECTED.items()}
+    # Matched: b-ok (twice in the export, counted once), b-undone, r-undone, b-short, w-ok,
+    # b-reversed-2.
+    assert result["counts"] == {"matched": 6} | {a.value: n for a, n in EXPECTED.items()}
     assert by_class(result) == {
         "applied_but_not_accepted": {"b-lost"},
         "declined_but_accepted": {"b-short-2"},
@@ -167,7 +178,22 @@ def test_each_planted_discrepancy_is_found_in_its_class(
         "amount_mismatch": {"b-amount"},
         "player_mismatch": {"b-player"},
         "currency_mismatch": {"b-currency"},
+        "reversed_but_accepted": {"b-reversed"},
     }
+
+
+def test_a_rollback_further_down_the_export_still_counts(
+    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of one row: b-undone is read (and found reversed by the ledger) before r-undone
+    # says the OPERATOR undid it too; it must wait for the end of the export, then match.
+    _, whole = run_command(history, tmp_path, as_csv(PLANTED), monkeypatch)
+    monkeypatch.setattr(agreement, "CHUNK", 1)
+    code, clean = run_command(history, tmp_path, as_csv(CLEAN), monkeypatch)
+    assert (code, clean["discrepancies"]) == (0, [])
+    _, planted = run_command(history, tmp_path, as_csv(PLANTED), monkeypatch)
+    assert by_class(planted) == by_class(whole)
+    assert planted["counts"] == whole["counts"]
 
 
 def test_csv_and_json_lines_agree(
@@ -231,7 +257,7 @@ async def test_the_api_and_the_command_agree(
         bad = as_csv(CLEAN) + "x,bet,p1,USD,1e9,,accepted,2026-11-27\n"
         async with http.post(url, data=bad.encode(), headers=headers) as response:
             assert response.status == 400
-            assert "line 13" in (await response.json())["message"]
+            assert f"line {len(CLEAN) + 2}" in (await response.json())["message"]
     assert from_api == from_command
 
 
