@@ -9,7 +9,6 @@ the export cannot be read.
 """
 
 import argparse
-import csv
 import sys
 import time
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from typing import TextIO
 import orjson
 
 from adapters.operator_export import read_rows
+from adapters.spreadsheet import DictWriter
 from domain.errors import InvalidRequestError
 from projections.agreement import Finding, Window, compare
 from projections.agreement_report import RECORD_COLUMNS, Tally, record
@@ -43,7 +43,7 @@ def write(findings: Iterable[Finding], tally: Tally, form: str, out: TextIO) -> 
     """Every discrepancy as it is found, then the counts (text, csv or json)."""
     found = (record(f) for f in tally.discrepancies(findings))
     if form == "csv":
-        writer = csv.DictWriter(out, fieldnames=RECORD_COLUMNS)
+        writer = DictWriter(out, fieldnames=RECORD_COLUMNS)
         writer.writeheader()
         writer.writerows(found)
     elif form == "json":

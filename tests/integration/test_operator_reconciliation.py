@@ -196,6 +196,23 @@ def test_a_rollback_further_down_the_export_still_counts(
     assert planted["counts"] == whole["counts"]
 
 
+def test_the_csv_output_never_runs_an_operator_id_as_a_formula(
+    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = ['=HYPERLINK("http://evil.example","open")', "@SUM(1+1)", "+1+1", "-2+3"]
+    rows = [line(tid, user_id="=1+1", amount="-5.00") for tid in hostile]
+    export = tmp_path / "hostile.csv"
+    export.write_text(as_csv(rows))
+    monkeypatch.setenv("DATABASE_URL", history)
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    assert reconcile.main([str(export), "--format", "csv"]) == 1
+    found = [r for r in csv.DictReader(io.StringIO(out.getvalue())) if r["operator_action"]]
+    assert sorted(r["transaction_id"] for r in found) == sorted("'" + t for t in hostile)
+    assert {r["operator_user_id"] for r in found} == {"'=1+1"}
+    assert {r["operator_amount"] for r in found} == {"-5.00"}  # a plain number stays one
+
+
 def test_csv_and_json_lines_agree(
     history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
