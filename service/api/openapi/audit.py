@@ -20,7 +20,7 @@ def paths() -> Paths:
         },
         "/api/audit/transactions/{id}": {
             "get": op(
-                "one entry by either id",
+                "one entry by OPERATOR id, cashier reference or CLIENT id",
                 json_body(entry, "the entry"),
                 params=[ID],
                 errors={"400": "id too long or with control characters", "404": "unknown id"},
