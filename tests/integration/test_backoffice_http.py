@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from adapters.store import StoreSettings
 from domain.commands import Deposit, PlaceBet, SettleInDoubt
 from service.app import create_app
+from service.backoffice import reconciliation
 from service.backoffice.access import COOKIE
 from service.keys import LEDGER, USERS, WRITER
 from service.settings import Secret, Settings
@@ -332,3 +333,25 @@ async def test_a_bet_the_ledger_reversed_itself_has_a_page(bo: TestClient) -> No
         assert 'href="/backoffice/transactions/ledger' not in html  # no link to a non-id
     history = await (await bo.get("/backoffice/players/p1")).text()
     assert "bet-doubt" in history
+
+
+async def test_a_runs_discrepancies_are_paged_and_every_page_links_the_next(
+    bo: TestClient,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reconciliation, "SHOWN", 2)
+    ghosts = "".join(f"ghost-{n},bet,p1,USD,1.00,,accepted,2026-11-27\n" for n in range(5))
+    csrf = await log_in(bo, "otto")
+    answer = await upload(bo, csrf, EXPORT.split("\n", 1)[0] + "\n" + ghosts)
+    html = await answer.text()
+    assert answer.status == 200, html[:500]
+    seen = re.findall(r'<td><a href="[^"]+">(ghost-\d)</a>', html)
+    run = re.search(r'id="run">(run-[0-9a-f]+)<', html)
+    assert run
+    while (more := re.search(r'href="([^"]+)" id="next"', html)) is not None:
+        html = await (await bo.get(more.group(1).replace("&amp;", "&"))).text()
+        seen += re.findall(r'<td><a href="[^"]+">(ghost-\d)</a>', html)
+    assert sorted(seen) == [f"ghost-{n}" for n in range(5)]
+    assert "Discrepancies 5 to 6 of 6" in html  # and bet-1, the ledger's only
+    assert (await bo.get("/backoffice/reconciliation/run-gone")).status == 404
+    assert (await bo.get(f"/backoffice/reconciliation/{run.group(1)}?after=-1")).status == 400

@@ -1,6 +1,7 @@
 """Reconciliation on every store: each class produced by a planted discrepancy, a clean export
 exits 0, CSV and JSON lines agree, the command and the API agree."""
 
+import asyncio
 import csv
 import io
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from adapters.store import StoreSettings
 from domain.commands import CreditResult, Deposit, PlaceBet, RollBack, SettleInDoubt
 from domain.reconciliation import Agreement
 from ledger.bootstrap import open_ledger
-from projections import agreement
+from projections import agreement, reconciliation_runs
 from projections.agreement import Window
 from projections.runner import BatchRunner
 from scripts import reconcile
@@ -252,30 +253,134 @@ def test_an_unreadable_export_exits_two(
     assert reconcile.main([str(export)]) == 2
 
 
-async def test_the_api_and_the_command_agree(
-    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, from_command = run_command(history, tmp_path, as_csv(PLANTED), monkeypatch)
-    settings = Settings(
+def api_settings(history: str, **over: Any) -> Settings:
+    return Settings(
         store=StoreSettings(history),
         security_hash=Secret("s" * 16),
         admin_token=Secret("t" * 16),
         projections="off",
+        **over,
     )
+
+
+HEADERS = {"Authorization": "Bearer " + "t" * 16}
+
+
+async def every_page(http: ClientSession, base: str, first: dict[str, Any]) -> list[Any]:
+    """Every discrepancy of a run, page after page from the first answer."""
+    found, answer = list(first["discrepancies"]), first
+    while answer["more"]:
+        url = f"{base}/api/reconciliations/{first['run']}?after={answer['next_after']}&limit=2"
+        async with http.get(url, headers=HEADERS) as response:
+            assert response.status == 200
+            answer = await response.json()
+        assert answer["counts"] == first["counts"]
+        found += answer["discrepancies"]
+    return found
+
+
+async def test_the_api_and_the_command_agree_page_by_page(
+    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, from_command = run_command(history, tmp_path, as_csv(PLANTED), monkeypatch)
     async with (
-        TestServer(create_app(settings), host="127.0.0.1") as server,
+        TestServer(create_app(api_settings(history)), host="127.0.0.1") as server,
         ClientSession() as http,
     ):
-        url = str(server.make_url("/api/reconciliations"))
-        headers = {"Authorization": "Bearer " + "t" * 16}
-        async with http.post(url, data=as_csv(PLANTED).encode(), headers=headers) as response:
+        base = str(server.make_url("")).rstrip("/")
+        url = base + "/api/reconciliations?limit=3"
+        async with http.post(url, data=as_csv(PLANTED).encode(), headers=HEADERS) as response:
             assert response.status == 200
-            from_api = await response.json()
+            first = await response.json()
+        assert len(first["discrepancies"]) == 3
+        assert first["run"].startswith("run-")
+        assert (first["more"], first["found"]) == (True, len(from_command["discrepancies"]))
+        found = await every_page(http, base, first)
         bad = as_csv(CLEAN) + "x,bet,p1,USD,1e9,,accepted,2026-11-27\n"
-        async with http.post(url, data=bad.encode(), headers=headers) as response:
+        async with http.post(url, data=bad.encode(), headers=HEADERS) as response:
             assert response.status == 400
             assert f"line {len(CLEAN) + 2}" in (await response.json())["message"]
-    assert from_api == from_command
+        async with http.get(base + "/api/reconciliations/run-nope", headers=HEADERS) as response:
+            assert (response.status, (await response.json())["error"]) == (404, "NOT_FOUND")
+    assert [f["seq"] for f in found] == list(range(1, len(found) + 1))
+    assert [{k: v for k, v in f.items() if k != "seq"} for f in found] == (
+        from_command["discrepancies"]
+    )
+    assert {k: first[k] for k in ("ids", "counts", "matched")} == {
+        k: from_command[k] for k in ("ids", "counts", "matched")
+    }
+
+
+async def test_only_the_newest_runs_are_kept(history: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reconciliation_runs, "KEPT", 2)
+    async with (
+        TestServer(create_app(api_settings(history)), host="127.0.0.1") as server,
+        ClientSession() as http,
+    ):
+        base = str(server.make_url("")).rstrip("/")
+        runs = []
+        for _ in range(3):
+            async with http.post(
+                base + "/api/reconciliations", data=as_csv(PLANTED).encode(), headers=HEADERS
+            ) as response:
+                runs.append((await response.json())["run"])
+        statuses = []
+        for run in runs:
+            async with http.get(f"{base}/api/reconciliations/{run}", headers=HEADERS) as response:
+                statuses.append(response.status)
+    assert statuses == [404, 200, 200]
+
+
+HOSTILE_UPLOADS = {
+    "nested JSON": b'{"transaction_id": ' + b"[" * 30_000 + b"]" * 30_000 + b"}\n",
+    "a JSON field that is an object": b'{"transaction_id": {"a": {"b": 1}}}\n',
+    "a JSON line that is a list": b'{"transaction_id": "x"}\n[1, 2]\n',
+    "an oversized CSV field": (
+        COLUMNS.encode() + b'\n"' + b"x\n" * 70_000 + b'",bet,p1,USD,1,,accepted,2026-11-27\n'
+    ),
+    "a line without end": b"x" * 200_000,
+    "a NUL in CSV": COLUMNS.encode() + b"\nx\x00,bet,p1,USD,1,,accepted,2026-11-27\n",
+    "not UTF-8": COLUMNS.encode() + b"\n\xff\xfe,bet,p1,USD,1,,accepted,2026-11-27\n",
+    "a header only": COLUMNS.encode() + b"\n",
+    "nothing": b"",
+}
+
+
+async def test_a_hostile_upload_is_4xx_json_never_500(history: str) -> None:
+    settings = api_settings(history, reconcile_max_bytes=512 * 1024)
+    async with (
+        TestServer(create_app(settings), host="127.0.0.1") as server,
+        ClientSession(auto_decompress=False) as http,
+    ):
+        url = str(server.make_url("/api/reconciliations"))
+        for name, body in HOSTILE_UPLOADS.items():
+            async with http.post(url, data=body, headers=HEADERS) as response:
+                answer = await response.json()
+                assert response.status in (200, 400), (name, response.status, answer)
+                assert "error" in answer or "run" in answer, name
+        over = COLUMNS.encode() + b"\n" + b"b,bet,p1,USD,1,,accepted,2026-11-27\n" * 20_000
+
+        async def chunked() -> Any:
+            yield over
+
+        async with http.post(url, data=chunked(), headers=HEADERS) as response:
+            assert response.status == 413  # no length declared: refused while it arrives
+            assert (await response.json())["error"] == "BODY_TOO_LARGE"
+        assert await declared_too_large(server.port or 0) == 413  # refused before it is read
+
+
+async def declared_too_large(port: int) -> int:
+    """The status of an upload whose Content-Length is over the cap, its body never sent."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /api/reconciliations HTTP/1.1\r\nHost: ledger\r\n"
+        + f"Authorization: {HEADERS['Authorization']}\r\n".encode()
+        + b"Content-Length: 10000000\r\n\r\n"
+    )
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), 10)
+    writer.close()
+    return int(status.split()[1])
 
 
 def test_every_id_is_looked_up_in_bounded_chunks(history: str) -> None:
