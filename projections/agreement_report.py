@@ -60,10 +60,3 @@ class Tally:
     def summary(self) -> dict[str, Any]:
         """Counts by class, in the contract's order, and the total."""
         return {"ids": self.ids, "counts": {a.value: self.counts[a] for a in Agreement}}
-
-
-def report(findings: Iterable[Finding]) -> dict[str, Any]:
-    """The whole comparison as one JSON-ready object (the API's answer)."""
-    tally = Tally()
-    found = [record(f) for f in tally.discrepancies(findings)]
-    return {**tally.summary(), "matched": tally.clean, "discrepancies": found}

@@ -27,13 +27,3 @@ def limit_history(read_models: ReadModels, user_id: str) -> list[dict[str, Any]]
                 rows.append({c: event.get(c) for c in COLUMNS} | {"event": kind})
         after = page[-1]["position"]
     return rows
-
-
-def csv_cells(row: dict[str, Any]) -> list[str]:
-    """A history row as CSV cells a spreadsheet shows as text: a reason that starts with
-    =, +, -, @, a tab or a carriage return gets a leading quote, never runs as a formula."""
-    cells = ["" if row[c] is None else str(row[c]) for c in COLUMNS]
-    return ["'" + cell if cell.startswith(_FORMULA) else cell for cell in cells]
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")

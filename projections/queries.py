@@ -16,16 +16,20 @@ REPORT_COLUMNS = (
 
 
 def transaction_entry(database: Database, any_id: str) -> dict[str, Any] | None:
-    """One entry by OPERATOR id (first) or CLIENT id, as the auditor reads it."""
+    """One entry by OPERATOR id (first), cashier reference, or CLIENT id, as the auditor
+    reads it (a cashier reference is chosen by the casino and may repeat an OPERATOR id)."""
     rows = database.query(
-        f"SELECT {_ENTRY} FROM {TRANSACTIONS.name} "
-        "WHERE (source = 'operator' AND external_id = %s) OR client_transaction_id = %s "
-        "ORDER BY source DESC",
-        (any_id, any_id),
+        f"SELECT {_ENTRY}, CASE WHEN external_id = %s THEN 0 ELSE 1 END AS by_client "
+        f"FROM {TRANSACTIONS.name} "
+        "WHERE (source = 'operator' AND external_id = %s) "
+        "OR (source = 'cashier' AND external_id = %s) OR client_transaction_id = %s "
+        "ORDER BY by_client, source DESC",
+        (any_id, any_id, any_id, any_id),
     )
     if not rows:
         return None
     row = dict(rows[0])
+    row.pop("by_client")
     operator = row.pop("source") == "operator"
     external = row.pop("external_id")
     return {

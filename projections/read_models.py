@@ -14,9 +14,9 @@ from adapters.failures import store_errors
 from adapters.operator_export import read_rows
 from adapters.sql import Database
 from projections import queries
-from projections.agreement import Window, compare
-from projections.agreement_report import report
+from projections.agreement import Window
 from projections.history import History
+from projections.reconciliation_runs import run_page, save_run
 from projections.schema import TRACKING
 from projections.verified import Checked, advance
 
@@ -81,10 +81,18 @@ class ReadModels:
         with store_errors():
             return self.history.balances_at(user_id, **point)
 
-    def reconcile_export(self, lines: Iterable[str], window: Window) -> dict[str, Any]:
-        """An OPERATOR export compared with the transactions index: counts, discrepancies."""
+    def reconcile_export(
+        self, lines: Iterable[str], window: Window, name: str = "", first: int = 100
+    ) -> dict[str, Any]:
+        """An OPERATOR export compared with the transactions index, saved as a run: its id,
+        the counts and the first discrepancies (the rest paged by reconciliation())."""
         with store_errors():
-            return report(compare(self.database, read_rows(lines), window))
+            return save_run(self.database, read_rows(lines), window, name, first)
+
+    def reconciliation(self, run_id: str, after: int, limit: int) -> dict[str, Any] | None:
+        """A saved run's counts and its discrepancies after the `after`-th; None: no such run."""
+        with store_errors():
+            return run_page(self.database, run_id, after, limit)
 
     def position(self) -> int:
         """The last position applied to the read models."""

@@ -120,8 +120,19 @@ VERIFIED = Table(
     {"name": _T, "position": _N, "link": _T, "checked_at": _T},
     keys=("name",),
 )
+# Reconciliation runs, so their discrepancies can be paged (from any server): the counts
+# of each run, and its discrepancies in the order found. Not views: a replay keeps them.
+RECON_RUNS = Table(
+    "recon_runs",
+    {"run_id": _T, "started_at": _T, "name": _T, "summary": _T, "found": _N},
+    keys=("run_id",),
+    indexes=(Index("recon_runs_started", ("started_at",)),),
+)
+RECON_FINDINGS = Table(
+    "recon_findings", {"run_id": _T, "seq": _N, "record": _T}, keys=("run_id", "seq")
+)
 VIEWS = (PLAYERS, BALANCES, TRANSACTIONS, DAILY, CHAIN)
-TABLES = (*VIEWS, TRACKING, VERIFIED)
+TABLES = (*VIEWS, TRACKING, VERIFIED, RECON_RUNS, RECON_FINDINGS)
 
 
 def create_tables(database: Database) -> None:

@@ -5,12 +5,12 @@ python -m scripts.limits USER_ID [--format csv|json]
 """
 
 import argparse
-import csv
 import sys
 
 import orjson
 
-from projections.limits_history import COLUMNS, csv_cells, limit_history
+from adapters.spreadsheet import Writer
+from projections.limits_history import COLUMNS, limit_history
 from scripts.opening import opened_ledger
 
 
@@ -28,9 +28,9 @@ def main(argv: list[str]) -> int:
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        writer = csv.writer(sys.stdout)
+        writer = Writer(sys.stdout)
         writer.writerow(COLUMNS)
-        writer.writerows(csv_cells(row) for row in rows)
+        writer.writerows([row[c] for c in COLUMNS] for row in rows)
     return 0
 
 

@@ -9,7 +9,6 @@ the export cannot be read.
 """
 
 import argparse
-import csv
 import sys
 import time
 from collections.abc import Iterable
@@ -19,7 +18,8 @@ from typing import TextIO
 
 import orjson
 
-from adapters.operator_export import read_rows
+from adapters.operator_export import read_rows, text_lines
+from adapters.spreadsheet import DictWriter
 from domain.errors import InvalidRequestError
 from projections.agreement import Finding, Window, compare
 from projections.agreement_report import RECORD_COLUMNS, Tally, record
@@ -43,7 +43,7 @@ def write(findings: Iterable[Finding], tally: Tally, form: str, out: TextIO) -> 
     """Every discrepancy as it is found, then the counts (text, csv or json)."""
     found = (record(f) for f in tally.discrepancies(findings))
     if form == "csv":
-        writer = csv.DictWriter(out, fieldnames=RECORD_COLUMNS)
+        writer = DictWriter(out, fieldnames=RECORD_COLUMNS)
         writer.writeheader()
         writer.writerows(found)
     elif form == "json":
@@ -75,9 +75,10 @@ def _summary(tally: Tally) -> str:
 def main(argv: list[str]) -> int:
     args = parse(argv)
     started, tally = time.monotonic(), Tally()
-    with opened_ledger("reconcile") as (_, runner), args.export.open(newline="") as export:
+    with opened_ledger("reconcile") as (_, runner), args.export.open("rb") as export:
         runner.catch_up()  # the index holds every committed event before comparing
-        findings = compare(runner.database, read_rows(export), Window(args.start, args.end))
+        rows = read_rows(text_lines(export))  # a line at a time, never the whole file
+        findings = compare(runner.database, rows, Window(args.start, args.end))
         try:
             write(findings, tally, args.format, sys.stdout)
         except InvalidRequestError as error:

@@ -4,12 +4,12 @@ python -m scripts.report --from 2026-11-01 --to 2026-11-30 [--currency USD] [--f
 """
 
 import argparse
-import csv
 import sys
 from datetime import date
 
 import orjson
 
+from adapters.spreadsheet import DictWriter
 from projections.queries import REPORT_COLUMNS
 from scripts.opening import opened_ledger
 
@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=REPORT_COLUMNS, extrasaction="ignore")
+        writer = DictWriter(sys.stdout, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     return 0

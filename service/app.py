@@ -21,13 +21,25 @@ from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
 from service.backoffice.app import add_backoffice
 from service.follower import follow
-from service.keys import LEDGER, METRICS, PROBES, READ_MODELS, READ_POOL, RECORD, SETTINGS, WRITER
+from service.keys import (
+    LEDGER,
+    METRICS,
+    PROBES,
+    READ_MODELS,
+    READ_POOL,
+    RECONCILE_QUEUE,
+    RECORD,
+    SETTINGS,
+    WRITER,
+)
 from service.probes import StoreProbes
 from service.settings import Settings
 from service.settling import settling
 from service.telemetry import Metrics
+from service.work_queue import WorkQueue
 
 UPLOAD_MAX = 64 * 1024 * 1024
+RECONCILE_WAITING = 8  # uploads queued for the reconciliation pool; beyond them, 503
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -92,6 +104,9 @@ async def _serving(app: web.Application, record: ErrorRecord) -> AsyncIterator[N
             runner.database, ledger.mapper, settings.closing_grace_s
         )
         app[READ_POOL] = ThreadPoolExecutor(settings.read_pool_size, thread_name_prefix="read")
+        app[RECONCILE_QUEUE] = reconciling = WorkQueue(
+            settings.reconcile_pool_size, RECONCILE_WAITING, "reconcile"
+        )
         app[PROBES] = probes = StoreProbes(read_models)
         app[WRITER] = writer = Writer(
             ledger,
@@ -105,5 +120,6 @@ async def _serving(app: web.Application, record: ErrorRecord) -> AsyncIterator[N
             yield
         await writer.close()
         app[READ_POOL].shutdown(wait=True)
+        reconciling.close()
         probes.close()
     ledger.close()

@@ -14,6 +14,7 @@ from service.igpx.client import IgpxClient
 from service.probes import StoreProbes
 from service.settings import Settings
 from service.telemetry import Metrics
+from service.work_queue import WorkQueue
 
 SETTINGS = web.AppKey("settings", Settings)
 LEDGER = web.AppKey("ledger", Ledger)
@@ -26,3 +27,4 @@ IGPX = web.AppKey("igpx", IgpxClient)  # present only when the OPERATOR API is c
 USERS = web.AppKey("backoffice_users", Users)  # the back office's accounts
 THROTTLE = web.AppKey("backoffice_throttle", Throttle)  # slows repeated failed logins
 RECORD = web.AppKey("error_record", ErrorRecord)  # bets answered with an error, to settle
+RECONCILE_QUEUE = web.AppKey("reconcile_queue", WorkQueue)  # reconciliations, on their own

@@ -35,6 +35,8 @@ class Settings:
     write_lanes: int = 1
     write_batch_max: int = 128
     read_pool_size: int = 4
+    reconcile_pool_size: int = 1  # threads (and store connections) of reconciliations
+    reconcile_max_bytes: int = 64 * 1024 * 1024  # an OPERATOR export uploaded, streamed
     log_level: str = "info"
     projections: str = "auto"
     projection_batch_size: int = 1000
@@ -59,8 +61,10 @@ class Settings:
         dev = v.flag(env, "LEDGER_DEV")
         lanes = v.whole(env, "WRITE_LANES", 1, low=1, high=64)
         reads = v.whole(env, "READ_POOL_SIZE", 4, low=1, high=64)
+        reconciles = v.whole(env, "RECONCILE_POOL_SIZE", 1, low=1, high=8)
+        connections = lanes + reads + reconciles + OPS_CONNECTIONS
         return cls(
-            store=_store(env, pool_size=lanes + reads + OPS_CONNECTIONS, serving=serving),
+            store=_store(env, pool_size=connections, serving=serving),
             security_hash=v.secret(env, "IGPX_SECURITY_HASH", required=serving, dev=dev),
             admin_token=v.secret(env, "ADMIN_TOKEN", required=serving, dev=dev),
             auditor_token=v.auditor_token(env, dev=dev),
@@ -75,6 +79,10 @@ class Settings:
             write_lanes=lanes,
             write_batch_max=v.whole(env, "WRITE_BATCH_MAX", 128, low=1, high=1000),
             read_pool_size=reads,
+            reconcile_pool_size=reconciles,
+            reconcile_max_bytes=v.whole(
+                env, "RECONCILE_MAX_BYTES", 64 * 1024 * 1024, low=1024, high=2**40
+            ),
             log_level=v.choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning")),
             projections=v.choice(env, "PROJECTIONS", "auto", ("auto", "process", "thread", "off")),
             projection_batch_size=v.whole(env, "PROJECTION_BATCH_SIZE", 1000, low=1, high=100_000),

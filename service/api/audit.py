@@ -32,10 +32,11 @@ async def ledger_events(request: web.Request) -> web.Response:
 
 @routes.get("/api/audit/transactions/{id}")
 async def transaction(request: web.Request) -> web.Response:
-    """One entry by OPERATOR or CLIENT id: what arrived, what became of it, what reversed it."""
+    """One entry by OPERATOR id, cashier reference or CLIENT id: what arrived, what became of
+    it, what reversed it."""
     wanted = path_text(request, "id")
     current = await caught_up(request)
     entry = await off_loop(request, request.app[READ_MODELS].entry, wanted)
     if entry is None:
-        raise NotFoundError("no ledger entry has this OPERATOR or CLIENT id")
+        raise NotFoundError("no ledger entry has this OPERATOR id, cashier reference or CLIENT id")
     return json_response(entry | {"read_model_current": current})

@@ -1,7 +1,6 @@
 """The admin's responsible-gambling forms on a player's page (a limit set or removed, a
 self-exclusion), the limits shown on that page, and the player's limit history as CSV."""
 
-import csv
 import io
 from collections.abc import Callable
 from typing import NoReturn
@@ -9,10 +8,11 @@ from typing import NoReturn
 from aiohttp import web
 
 from adapters.logsetup import log
+from adapters.spreadsheet import Writer
 from domain.commands import SelfExclude, SetLimit
 from domain.errors import LedgerError
 from domain.validation import exclusion_command, limit_command
-from projections.limits_history import COLUMNS, csv_cells, limit_history
+from projections.limits_history import COLUMNS, limit_history
 from service.backoffice.access import require_admin
 from service.backoffice.players import player_url
 from service.backoffice.render import flash
@@ -89,9 +89,9 @@ async def history_csv(request: web.Request) -> web.Response:
     user = path_text(request, "user_id")
     rows = await off_loop(request, limit_history, request.config_dict[READ_MODELS], user)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = Writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(csv_cells(row) for row in rows)
+    writer.writerows([row[c] for c in COLUMNS] for row in rows)
     name = f"limits-{user}.csv".encode("ascii", "replace").decode().replace('"', "_")
     return web.Response(
         text=out.getvalue(), content_type="text/csv",

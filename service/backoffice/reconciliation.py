@@ -1,21 +1,26 @@
-"""The reconciliation page: an OPERATOR export uploaded, its discrepancies shown by class."""
+"""The reconciliation page: an OPERATOR export uploaded, compared and saved as a run; the
+run's counts by class, then its discrepancies a page at a time."""
 
 from datetime import date
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
+from adapters.operator_export import text_lines
 from domain.errors import InvalidRequestError
 from domain.reconciliation import Agreement
 from projections.agreement import Window
-from service.api.reading import caught_up
+from service.api.reading import caught_up, whole_number
+from service.api.reconciliations import run_page
 from service.backoffice.render import page
-from service.blocking import off_loop
-from service.keys import READ_MODELS
+from service.keys import READ_MODELS, RECONCILE_QUEUE
+from service.parsing import path_text
 
 routes = web.RouteTableDef()
-SHOWN = 500  # discrepancies listed on the page; the counts cover all of them
+SHOWN = 500  # discrepancies on one page; the counts cover all of them
+MAX_AFTER = 2**62
 
 
 @routes.get("/reconciliation")
@@ -26,7 +31,7 @@ async def form(request: web.Request) -> web.Response:
 
 @routes.post("/reconciliation")
 async def compare(request: web.Request) -> web.Response:
-    """Compare the uploaded export with the ledger; counts by class, then each discrepancy."""
+    """Compare the uploaded export with the ledger, save the run, and show its first page."""
     posted = await request.post()  # already read (and its CSRF token checked) by the guard
     export = posted.get("export")
     if not isinstance(export, web.FileField):
@@ -34,14 +39,27 @@ async def compare(request: web.Request) -> web.Response:
     window = Window(_day(posted.get("from")), _day(posted.get("to")))
     await caught_up(request)
     export.file.seek(0)
-    lines = (raw.decode("utf-8", "replace") for raw in export.file)
-    work = partial(request.config_dict[READ_MODELS].reconcile_export, lines, window)
-    result: dict[str, Any] = await off_loop(request, work)
-    found = result["discrepancies"]
+    read_models = request.config_dict[READ_MODELS]
+    work = partial(read_models.reconcile_export, text_lines(export.file), window)
+    result = await request.config_dict[RECONCILE_QUEUE].run(work, export.filename, SHOWN)
+    return await _render(request, result)
+
+
+@routes.get("/reconciliation/{run}")
+async def run(request: web.Request) -> web.Response:
+    """One page of a saved run: `after` the number of discrepancies already seen."""
+    after = whole_number(request, "after", 0, MAX_AFTER)
+    return await _render(request, await run_page(request, path_text(request, "run"), after, SHOWN))
+
+
+async def _render(request: web.Request, result: dict[str, Any]) -> web.Response:
+    after = result["discrepancies"][0]["seq"] - 1 if result["discrepancies"] else 0
+    more = f"/backoffice/reconciliation/{quote(result['run'], safe='')}?after="
     return await page(
-        request, "reconciliation.html", result=result, shown=found[:SHOWN],
-        hidden=max(len(found) - SHOWN, 0), classes=[a.value for a in Agreement],
-        name=export.filename,
+        request, "reconciliation.html", result=result, shown=result["discrepancies"],
+        classes=[a.value for a in Agreement], name=result["name"], first=after + 1,
+        next_url=more + str(result["next_after"]) if result["more"] else None,
+        previous_url=more + str(max(after - SHOWN, 0)) if after else None,
     )  # fmt: skip
 
 

@@ -1,6 +1,5 @@
 """Finance's daily report: stakes, payouts, refunds and GGR per currency, chart and CSV."""
 
-import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -8,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.spreadsheet import DictWriter
 from domain.errors import InvalidRequestError
 from domain.money import format_amount
 from projections.queries import REPORT_COLUMNS
@@ -64,7 +64,7 @@ async def report_csv(request: web.Request) -> web.Response:
     """The same rows as a CSV download, with the day's closing link of the hash chain."""
     start, end = span(request)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, extrasaction="ignore")
+    writer = DictWriter(out, fieldnames=REPORT_COLUMNS)
     writer.writeheader()
     writer.writerows(await _rows(request, start, end))
     name = f"ledger-daily-{start}-{end}.csv"

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from domain.transaction import IN_DOUBT
 from service.api.reading import caught_up
 from service.backoffice.render import page
 from service.blocking import off_loop
@@ -37,11 +38,14 @@ async def transaction(request: web.Request) -> web.Response:
     read_models = request.config_dict[READ_MODELS]
     entry = await off_loop(request, read_models.entry, wanted)
     if entry is None:
-        return await page(request, "transaction.html", status=404, wanted=wanted, entry=None)
+        return await page(
+            request, "transaction.html", status=404, wanted=wanted, entry=None, in_doubt=IN_DOUBT
+        )
     events = await off_loop(request, _events_of, read_models, entry)
     return await page(
-        request, "transaction.html", wanted=wanted, entry=entry, events=events, current=current
-    )
+        request, "transaction.html", wanted=wanted, entry=entry, events=events, current=current,
+        in_doubt=IN_DOUBT,
+    )  # fmt: skip
 
 
 def _events_of(read_models: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:

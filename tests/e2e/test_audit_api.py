@@ -52,6 +52,26 @@ async def test_an_entry_by_either_id_tells_its_whole_story(client: LedgerClient)
     assert (await entry(client, ids["rb2"]))["status"] == "recorded"
 
 
+async def test_a_cashier_reference_is_audited_like_a_transaction_id(
+    client: LedgerClient,
+) -> None:
+    user, reference = new_user(), new_id("cashier")
+    payload = {"currency": "USD", "amount": "7.50", "reference": reference}
+    assert (await client.api("POST", f"/api/wallets/{user}/deposits", payload))[0] == 200
+    payload |= {"amount": "2.25", "reference": reference + "-out"}
+    assert (await client.api("POST", f"/api/wallets/{user}/withdrawals", payload))[0] == 200
+    deposit = await entry(client, reference)
+    assert (deposit["reference"], deposit["action"], deposit["amount"]) == (
+        reference, "deposit", "7.50",
+    )  # fmt: skip
+    assert (deposit["user_id"], deposit["status"], deposit["balance_after"]) == (
+        user, "applied", "7.50",
+    )  # fmt: skip
+    assert deposit == await entry(client, str(deposit["client_transaction_id"]))
+    withdrawal = await entry(client, reference + "-out")
+    assert (withdrawal["action"], withdrawal["balance_after"]) == ("withdraw", "5.25")
+
+
 async def test_an_unknown_id_is_404(client: LedgerClient) -> None:
     status, body = await client.api("GET", f"/api/audit/transactions/{new_id()}")
     assert (status, body["error"]) == (404, "NOT_FOUND")

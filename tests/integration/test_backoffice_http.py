@@ -16,8 +16,9 @@ from aiohttp.test_utils import TestClient
 from cryptography.fernet import Fernet
 
 from adapters.store import StoreSettings
-from domain.commands import Deposit, PlaceBet
+from domain.commands import Deposit, PlaceBet, SettleInDoubt
 from service.app import create_app
+from service.backoffice import reconciliation
 from service.backoffice.access import COOKIE
 from service.keys import LEDGER, USERS, WRITER
 from service.settings import Secret, Settings
@@ -299,3 +300,59 @@ async def test_an_unreadable_export_is_an_error_page_naming_the_line(bo: TestCli
     answer = await upload(bo, csrf, EXPORT + "x,bet,p1,USD,1e3,,accepted,2026-11-27\n")
     assert answer.status == 400
     assert "line 4" in await answer.text()
+
+
+async def test_a_cashier_reference_is_found_like_a_transaction_id(bo: TestClient) -> None:  # type: ignore[type-arg]
+    await log_in(bo, "otto")
+    history = await (await bo.get("/backoffice/players/p1")).text()
+    assert 'href="/backoffice/transactions/fund-p1"' in history  # the link the history gives
+    page = await bo.get("/backoffice/transactions/fund-p1")
+    html = await page.text()
+    assert page.status == 200, html[:300]
+    assert re.search(r"Cashier reference</dt><dd><code>fund-p1<", html)
+    assert "50.00" in html
+    api = await bo.get(
+        "/api/audit/transactions/fund-p1", headers={"Authorization": "Bearer " + "a" * 16}
+    )
+    entry = await api.json()
+    assert api.status == 200, entry
+    assert (entry["reference"], entry["action"], entry["amount"]) == ("fund-p1", "deposit", "50.00")
+    assert entry["operator_transaction_id"] is None
+
+
+async def test_a_bet_the_ledger_reversed_itself_has_a_page(bo: TestClient) -> None:  # type: ignore[type-arg]
+    ledger = bo.app[LEDGER]
+    ledger.execute([PlaceBet("bet-doubt", "p1", "USD", Decimal("2.00"), delivery="d1")])
+    ledger.execute([SettleInDoubt("bet-doubt", "p1", "USD", Decimal("2.00"), delivery="d1")])
+    ledger.execute([SettleInDoubt("bet-never", "p1", "USD", Decimal("1.00"), delivery="d2")])
+    await log_in(bo, "otto")
+    for wanted in ("bet-doubt", "bet-never"):
+        page = await bo.get(f"/backoffice/transactions/{wanted}")
+        html = await page.text()
+        assert page.status == 200, (wanted, html[:300])
+        assert "The ledger reversed it itself" in html
+        assert 'href="/backoffice/transactions/ledger' not in html  # no link to a non-id
+    history = await (await bo.get("/backoffice/players/p1")).text()
+    assert "bet-doubt" in history
+
+
+async def test_a_runs_discrepancies_are_paged_and_every_page_links_the_next(
+    bo: TestClient,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reconciliation, "SHOWN", 2)
+    ghosts = "".join(f"ghost-{n},bet,p1,USD,1.00,,accepted,2026-11-27\n" for n in range(5))
+    csrf = await log_in(bo, "otto")
+    answer = await upload(bo, csrf, EXPORT.split("\n", 1)[0] + "\n" + ghosts)
+    html = await answer.text()
+    assert answer.status == 200, html[:500]
+    seen = re.findall(r'<td><a href="[^"]+">(ghost-\d)</a>', html)
+    run = re.search(r'id="run">(run-[0-9a-f]+)<', html)
+    assert run
+    while (more := re.search(r'href="([^"]+)" id="next"', html)) is not None:
+        html = await (await bo.get(more.group(1).replace("&amp;", "&"))).text()
+        seen += re.findall(r'<td><a href="[^"]+">(ghost-\d)</a>', html)
+    assert sorted(seen) == [f"ghost-{n}" for n in range(5)]
+    assert "Discrepancies 5 to 6 of 6" in html  # and bet-1, the ledger's only
+    assert (await bo.get("/backoffice/reconciliation/run-gone")).status == 404
+    assert (await bo.get(f"/backoffice/reconciliation/{run.group(1)}?after=-1")).status == 400

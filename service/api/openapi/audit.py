@@ -5,6 +5,10 @@ from service.api.openapi.components import PAGE, STR, USER, Paths, Schema, json_
 EVENTS: Schema = json_body(obj(["events", "next_after", "more"]), "a page of events")
 ID: Schema = {"name": "id", "in": "path", "required": True, "schema": STR}
 BAD_PAGE = {"400": "bad page"}
+RUN: Schema = json_body(
+    obj(["run", "ids", "counts", "matched", "found", "discrepancies", "next_after", "more"]),
+    "a run's counts and a page of its discrepancies, each numbered (`seq`)",
+)
 DAY: list[Schema] = [
     {"name": n, "in": "query", "required": n != "currency", "schema": STR}
     for n in ("from", "to", "currency")
@@ -20,7 +24,7 @@ def paths() -> Paths:
         },
         "/api/audit/transactions/{id}": {
             "get": op(
-                "one entry by either id",
+                "one entry by OPERATOR id, cashier reference or CLIENT id",
                 json_body(entry, "the entry"),
                 params=[ID],
                 errors={"400": "id too long or with control characters", "404": "unknown id"},
@@ -32,10 +36,18 @@ def paths() -> Paths:
         "/api/reconciliations": {
             "post": {
                 **op(
-                    "compare an OPERATOR export (CSV or JSON lines) with the ledger",
-                    json_body(obj(["ids", "counts", "matched", "discrepancies"]), "the findings"),
-                    params=[{"name": n, "in": "query", "schema": STR} for n in ("from", "to")],
-                    errors={"400": "the export cannot be read (the line is named)"},
+                    "compare an OPERATOR export (CSV or JSON lines) with the ledger, saved as "
+                    "a run: its id, the counts by class and the first `limit` discrepancies",
+                    RUN,
+                    params=[
+                        *({"name": n, "in": "query", "schema": STR} for n in ("from", "to")),
+                        PAGE[1],
+                    ],
+                    errors={
+                        "400": "the export cannot be read (the line is named)",
+                        "413": "the export is over RECONCILE_MAX_BYTES",
+                        "503": "too many reconciliations waiting already",
+                    },
                 ),
                 "requestBody": {
                     "required": True,
@@ -43,6 +55,14 @@ def paths() -> Paths:
                     "content": {"text/csv": {"schema": STR}, "text/plain": {"schema": STR}},
                 },
             }
+        },
+        "/api/reconciliations/{run}": {
+            "get": op(
+                "a saved run's counts and its discrepancies after the `after`-th",
+                RUN,
+                params=[{"name": "run", "in": "path", "required": True, "schema": STR}, *PAGE],
+                errors={**BAD_PAGE, "404": "no such run (only the newest are kept)"},
+            )
         },
         "/api/reports/daily": {
             "get": op(
