@@ -49,6 +49,13 @@ class NotFoundError(LedgerError):
     code = "NOT_FOUND"
 
 
+class ReadModelBehindError(LedgerError):
+    """Nothing found, but the read models have not caught up with the ledger yet: a "not
+    found" now might be untrue, so the client is asked to retry."""
+
+    code = "READ_MODEL_BEHIND"
+
+
 class DeclinedError(LedgerError):
     """A business rule declined the request: the code is the decline's."""
 

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, ReadModelBehindError
 from service.api.reading import caught_up, page, paged
 from service.blocking import off_loop
 from service.keys import READ_MODELS
@@ -37,6 +37,8 @@ async def transaction(request: web.Request) -> web.Response:
     wanted = path_text(request, "id")
     current = await caught_up(request)
     entry = await off_loop(request, request.app[READ_MODELS].entry, wanted)
+    if entry is None and not current:  # it may be committed and not yet read: never say no
+        raise ReadModelBehindError("the read models are behind the ledger")
     if entry is None:
         raise NotFoundError("no ledger entry has this OPERATOR id, cashier reference or CLIENT id")
     return json_response(entry | {"read_model_current": current})

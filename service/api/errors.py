@@ -16,6 +16,7 @@ _STATUS = {
     Code.LIMIT_EXCEEDED: 409,
     Code.SELF_EXCLUDED: 409,
     "NOT_FOUND": 404,
+    "READ_MODEL_BEHIND": 503,
     "OPERATOR_NOT_CONFIGURED": 503,
     Code.INTERNAL_ERROR: 503,  # the store did not answer
 }
@@ -29,6 +30,7 @@ _MESSAGES = {
         "longer, never shorter"
     ),
     Code.INTERNAL_ERROR: "the store did not answer; retry (with the same reference)",
+    "READ_MODEL_BEHIND": "not found yet: the read models are catching up with the ledger; retry",
 }
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BODY_TOO_LARGE"}
 

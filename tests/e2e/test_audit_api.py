@@ -25,7 +25,7 @@ async def story(client: LedgerClient, user: str) -> dict[str, str]:
 
 
 async def entry(client: LedgerClient, any_id: str) -> dict[str, object]:
-    status, body = await client.api("GET", f"/api/audit/transactions/{any_id}")
+    status, body = await client.audit_entry(any_id)
     assert status == 200, body
     return dict(body)
 
@@ -73,7 +73,7 @@ async def test_a_cashier_reference_is_audited_like_a_transaction_id(
 
 
 async def test_an_unknown_id_is_404(client: LedgerClient) -> None:
-    status, body = await client.api("GET", f"/api/audit/transactions/{new_id()}")
+    status, body = await client.audit_entry(new_id())
     assert (status, body["error"]) == (404, "NOT_FOUND")
 
 

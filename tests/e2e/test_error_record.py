@@ -93,9 +93,8 @@ async def test_a_bet_answered_internal_error_across_a_sigkill_is_settled_after_t
             undo = await client.callback(cb.rollback(new_id(), bet_id, user, "4.00"))
             assert undo["error"] is None
             assert await client.balance(user) == Decimal("10.00")
-            await asyncio.sleep(0.5)
-            status, entry = await client.api("GET", f"/api/audit/transactions/{bet_id}")
-            assert status == 200
+            status, entry = await client.audit_entry(bet_id)
+            assert status == 200, entry
             assert entry["rolled_back_by"] == IN_DOUBT
     assert record.read_bytes() == b""  # nothing open any more
 

@@ -1,5 +1,6 @@
 """An HTTP client for a running ledger: signed callbacks and the casino's API."""
 
+import asyncio
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,18 @@ class LedgerClient:
             method, self.base + path, data=data, headers=ADMIN
         ) as response:
             return response.status, orjson.loads(await response.read())
+
+    async def audit_entry(self, any_id: str, within: float = 30.0) -> tuple[int, Any]:
+        """GET /api/audit/transactions/{id} as a client should use it: asked again while
+        the read models are behind the ledger (503 READ_MODEL_BEHIND, or an entry read
+        before they were current), for up to `within` seconds on a busy machine."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            status, body = await self.api("GET", f"/api/audit/transactions/{any_id}")
+            behind = status == 503 or (status == 200 and not body.get("read_model_current"))
+            if not behind or asyncio.get_running_loop().time() > deadline:
+                return status, body
+            await asyncio.sleep(0.2)
 
     async def wallet(self, user: str) -> dict[str, Any]:
         status, body = await self.api("GET", f"/api/wallets/{user}")

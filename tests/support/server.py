@@ -112,7 +112,7 @@ def launched(
     try:
         wait_until(
             lambda: process.poll() is not None or http_status(base + ready) == 200,
-            timeout=20,
+            timeout=60,  # a busy machine starts slowly; a server that never gets ready still fails
             what=f"{name} to be ready",
         )
         if process.poll() is not None:

@@ -27,7 +27,11 @@ def paths() -> Paths:
                 "one entry by OPERATOR id, cashier reference or CLIENT id",
                 json_body(entry, "the entry"),
                 params=[ID],
-                errors={"400": "id too long or with control characters", "404": "unknown id"},
+                errors={
+                    "400": "id too long or with control characters",
+                    "404": "unknown id (the read models are current)",
+                    "503": "not found while the read models are behind the ledger: retry",
+                },
             )
         },
         "/api/audit/events": {
