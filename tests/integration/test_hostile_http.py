@@ -164,7 +164,10 @@ async def test_a_form_under_the_cap_is_read_as_before(bo: TestClient) -> None:  
 async def test_a_post_without_a_login_is_refused_before_its_body_arrives(
     bo: TestClient,  # type: ignore[type-arg]
 ) -> None:
-    head = b"POST /backoffice/players/p1/block HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n"
+    head = (
+        b"POST /backoffice/players/p1/block HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+    )
     assert (await raw(bo, head)).startswith(b"HTTP/1.1 403 ")
 
 
