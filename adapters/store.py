@@ -56,12 +56,21 @@ class StoreSettings:
 
 
 def redacted(url: str) -> str:
-    """The URL as it may be shown: scheme, hosts and database, never user or password."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres"):
+    """The URL as it may be shown: scheme, hosts, ports and database as libpq reads them,
+    never user or password (a `#`, `?` or `@` in a password ends no part of it early)."""
+    scheme = urlsplit(url).scheme
+    if scheme not in ("postgresql", "postgres"):
         return url
-    hosts = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{hosts}{parts.path}"
+    try:
+        params = conninfo_to_dict(url)
+    except ProgrammingError:
+        return f"{scheme}://(unreadable)"
+    # An unencoded @ in a password leaves its tail in libpq's host: never show that part.
+    hosts = [h.rpartition("@")[2] for h in str(params.get("host", "")).split(",")]
+    ports = str(params.get("port", "")).split(",")
+    ports = ports * len(hosts) if len(ports) == 1 else ports
+    where = ",".join(f"{h}:{p}" if p else h for h, p in zip(hosts, ports, strict=False))
+    return f"{scheme}://{where}/{params.get('dbname', '')}"
 
 
 def library_env(settings: StoreSettings) -> dict[str, str]:

@@ -24,7 +24,9 @@ def rows(cells: list[Cell], ceilings: list[Cell]) -> list[tuple[str, ...]]:
         table.append(
             (
                 cell["implementation"],
-                str(cell["concurrency"]) + (" half" if "half_load_of" in cell else ""),
+                str(cell["concurrency"])
+                + (" half" if "half_load_of" in cell else "")
+                + (" flood" if "flood" in cell else ""),
                 f"{cell.get('callbacks_per_s', 0):.0f}",
                 *(f"{lat.get(p, 0):.1f}" for p in ("p50", "p95", "p99", "max")),
                 f"{cell.get('rss_mb', 0):.0f}",
@@ -44,7 +46,7 @@ def ratios(cells: list[Cell], ceilings: list[Cell]) -> dict[str, float]:
     rate = {
         (c["implementation"], c["concurrency"]): c.get("callbacks_per_s", 0)
         for c in cells
-        if "half_load_of" not in c
+        if "half_load_of" not in c and "flood" not in c
     }
     ceiling = {c["connections"]: c.get("ops_per_s", 0) for c in ceilings}
     found: dict[str, float] = {}
@@ -78,6 +80,27 @@ def write_json(path: Path, meta: dict[str, Any], cells: list[Cell], ceilings: li
     path.write_text(json.dumps(body, indent=2) + "\n")
 
 
+def flood_lines(cells: list[dict[str, Any]]) -> list[str]:
+    """Callback p99 alone and beside a flood without credentials, side by side."""
+    lines = []
+    for flooded in (c for c in cells if "flood" in c):
+        alone = next(
+            (c for c in cells if c["implementation"] == flooded["implementation"]
+             and c["concurrency"] == flooded["concurrency"] and "flood" not in c
+             and "half_load_of" not in c),
+            {},
+        )  # fmt: skip
+        p99 = [c.get("latency_ms", {}).get("p99") for c in (alone, flooded)]
+        sent = flooded["flood"]
+        lines.append(
+            f"     flood: {flooded['implementation']} @{flooded['concurrency']}: callback p99 "
+            f"{p99[0]} ms alone, {p99[1]} ms beside a flood without credentials "
+            f"({sent['requests']} requests: gzip bombs, oversized forms, failed logins, "
+            f"stalled bodies; {flooded.get('callbacks_per_s', 0):.0f} callbacks/s)"
+        )
+    return lines
+
+
 def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
     """Batching, half-load latency, replay speed and the long-history ratio, one line each."""
     lines = []
@@ -102,6 +125,7 @@ def extras(cells: list[dict[str, Any]], long_history: dict[str, Any]) -> str:
                 f" reconcile: {r['rows']:,} export rows in {r['seconds']} s, "
                 f"{r['rows_per_s']:,} rows/s, peak memory {r['peak_rss_mb']} MB"
             )
+    lines += flood_lines(cells)
     h = long_history
     lines.append(
         f"   history: bet for a player with {h['history_events']:,} events "

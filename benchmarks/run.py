@@ -31,6 +31,8 @@ def server_env(impl: str, url: str, port: int, args: argparse.Namespace) -> dict
     if impl == "crud":
         return env | {"WORKERS": str(args.workers)}
     lanes = {"WRITE_LANES": args.write_lanes, "WRITE_BATCH_MAX": args.write_batch_max}
+    # The flood's failed logins come "through" a proxy on 127.0.0.1, from many addresses.
+    env |= {"TRUSTED_PROXIES": "127.0.0.1"}
     return env | {k: str(v) for k, v in lanes.items() if v is not None}
 
 
@@ -54,10 +56,17 @@ def run_cell(
     logs: Path,
     *,
     rate: float | None = None,
+    flood: bool = False,
 ) -> dict[str, Any]:
-    """One implementation at one concurrency (or one rate), on a database of its own."""
-    name = f"{impl}-{conc}" + (f"-rate{rate:.0f}" if rate else "")
-    print(f"== {impl} @ {conc} connections" + (f", {rate:.0f}/s" if rate else ""), flush=True)
+    """One implementation at one concurrency (or one rate, or beside a flood), on a
+    database of its own."""
+    name = f"{impl}-{conc}" + (f"-rate{rate:.0f}" if rate else "") + ("-flood" if flood else "")
+    print(
+        f"== {impl} @ {conc} connections"
+        + (f", {rate:.0f}/s" if rate else "")
+        + (", beside a flood without credentials" if flood else ""),
+        flush=True,
+    )
     cell: dict[str, Any] = {"implementation": impl, "concurrency": conc, "money_ok": False}
     with scratch_database(f"{run}_{name.replace('-', '_')}") as url:
         with (logs / f"{name}.log").open("wb") as log:
@@ -65,14 +74,15 @@ def run_cell(
             process = servers.start(impl, server_env(impl, url, port, args), log)
             try:
                 servers.wait_ready(process, port)
-                cell |= drive(process.pid, port, conc, args, logs / f"{name}.json", rate=rate)
+                out = logs / f"{name}.json"
+                cell |= drive(process.pid, port, conc, args, out, rate=rate, flood=flood)
                 if impl == "ledger":
                     cell["commands_per_commit"] = servers.commands_per_commit(port, TOKEN)
             except (RuntimeError, subprocess.TimeoutExpired) as error:
                 cell["examples"] = [f"{type(error).__name__}: {error}"]
             finally:
                 servers.stop(process)
-        if impl == "ledger" and rate is None and conc == max(args.concurrency):
+        if impl == "ledger" and rate is None and not flood and conc == max(args.concurrency):
             print("== replay of that ledger's events into fresh read models", flush=True)
             cell["replay"] = replay_speed.measure(url)
             rows = 100_000 if args.quick else 1_000_000
@@ -84,11 +94,24 @@ def run_cell(
 
 
 def drive(
-    pid: int, port: int, conc: int, args: argparse.Namespace, out: Path, *, rate: float | None
+    pid: int,
+    port: int,
+    conc: int,
+    args: argparse.Namespace,
+    out: Path,
+    *,
+    rate: float | None,
+    flood: bool = False,
 ) -> dict[str, Any]:
-    """Run the load process against a ready server, weighing the server meanwhile."""
+    """Run the load process against a ready server (and the flood beside it), weighing the
+    server meanwhile."""
     sampler, cpu = servers.RssSampler(pid), CpuSampler(pid)
     sampler.start()
+    flooding = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.flood", "--url", f"http://127.0.0.1:{port}",
+         "--duration", str(args.duration), "--token", TOKEN],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=servers.ROOT,
+    ) if flood else None  # fmt: skip
     with subprocess.Popen(
         load_command(port, conc, args, out, rate),
         stdout=subprocess.DEVNULL,
@@ -100,6 +123,9 @@ def drive(
         _, stderr = load.communicate(timeout=args.duration + 600)
     cpu.finish()
     found: dict[str, Any] = {"rss_mb": round(sampler.finish() / 2**20, 1)}
+    if flooding is not None:
+        sent, _ = flooding.communicate(timeout=120)
+        found["flood"] = json.loads(sent.decode().strip().splitlines()[-1])
     if not out.exists():
         return found | {"examples": [stderr.decode()[-2000:]]}
     report: dict[str, Any] = json.loads(out.read_text())
@@ -118,6 +144,16 @@ def half_load(
         half = run_cell(cell["implementation"], top, args, run, logs, rate=rate)
         extra.append(half | {"half_load_of": cell["callbacks_per_s"]})
     return extra
+
+
+def flooded(
+    cells: list[dict[str, Any]], args: argparse.Namespace, run: str, logs: Path
+) -> list[dict[str, Any]]:
+    """The ledger again at the top concurrency, with benchmarks.flood beside the load."""
+    top = max(args.concurrency)
+    if not any(c["implementation"] == "ledger" and c["concurrency"] == top for c in cells):
+        return []
+    return [run_cell("ledger", top, args, run, logs, flood=True)]
 
 
 def run_history(args: argparse.Namespace, run: str) -> dict[str, Any]:
@@ -172,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cells = [run_cell(i, c, args, run, logs) for i in args.impl for c in args.concurrency]
         cells += half_load(cells, args, run, logs)
+        cells += flooded(cells, args, run, logs)
         ceilings = [run_ceiling(c, args, run) for c in args.concurrency]
         long_history = run_history(args, run)
     finally:

@@ -7,13 +7,14 @@ to paste; then it becomes `python -m service` with that environment.
 import os
 import sys
 
+from adapters.store import redacted
 from scripts.signed import callback_url, curl, signed_body
 from service.settings import environment_with, with_defaults
+from service.variables import DEV_SECRETS
 
 DEV_DEFAULTS = {
     "DATABASE_URL": "sqlite:///var/ledger.sqlite3",
-    "IGPX_SECURITY_HASH": "dev-security-hash",
-    "ADMIN_TOKEN": "dev-admin-token",
+    **DEV_SECRETS,
     "HOST": "127.0.0.1",
     "PORT": "8080",
     "CALLBACK_PATH": "/api/payment/webhook/igpx",
@@ -28,22 +29,38 @@ EXAMPLE = {
 }
 
 
-def banner(env: dict[str, str]) -> str:
-    """The first lines make run prints."""
-    base = f"http://{env['HOST']}:{env['PORT']}"
+def ours(env: dict[str, str], name: str) -> bool:
+    """True when the value is the dev default make run supplied, not one of the person's."""
+    return env[name] == DEV_DEFAULTS[name]
+
+
+def shown(env: dict[str, str], name: str) -> str:
+    """A secret as the banner may print it: only a published dev default."""
+    return f"{name}={env[name]}" if ours(env, name) else f"{name} (yours, not shown)"
+
+
+def _callback_line(env: dict[str, str], base: str) -> str:
+    if not ours(env, "IGPX_SECURITY_HASH"):  # a body signed with a real key is a credential
+        return "    .venv/bin/python -m scripts.callback result --id demo-result-1 ..."
     body, signature = signed_body(EXAMPLE, env["IGPX_SECURITY_HASH"])
-    url = callback_url(base, env["CALLBACK_PATH"], EXAMPLE)
+    return f"    {curl(callback_url(base, env['CALLBACK_PATH'], EXAMPLE), body, signature)}"
+
+
+def banner(env: dict[str, str]) -> str:
+    """The first lines make run prints: the dev defaults it chose, never a value taken
+    from the environment (nor any part of a database URL's password)."""
+    base = f"http://{env['HOST']}:{env['PORT']}"
     wallet = f"{base}/api/wallets/{EXAMPLE['user_id']}"
+    token = env["ADMIN_TOKEN"] if ours(env, "ADMIN_TOKEN") else "$ADMIN_TOKEN"
     return "\n".join(
         [
-            f"sportsbook-ledger (dev): listening on {base}, store {env['DATABASE_URL']}",
-            f"  dev secrets: IGPX_SECURITY_HASH={env['IGPX_SECURITY_HASH']}"
-            f"  ADMIN_TOKEN={env['ADMIN_TOKEN']}",
+            f"sportsbook-ledger (dev): listening on {base}, store {redacted(env['DATABASE_URL'])}",
+            f"  dev secrets: {shown(env, 'IGPX_SECURITY_HASH')}  {shown(env, 'ADMIN_TOKEN')}",
             f"  callbacks:   {base}{env['CALLBACK_PATH']}/transaction and /transaction-rollback",
             "  send a signed test callback (a 25.00 USD result for demo-player):",
-            f"    {curl(url, body, signature)}",
+            _callback_line(env, base),
             "  then read the wallet:",
-            f"    curl -s -H 'Authorization: Bearer {env['ADMIN_TOKEN']}' {wallet}",
+            f"    curl -s -H 'Authorization: Bearer {token}' {wallet}",
             "",
         ]
     )

@@ -20,7 +20,9 @@ from service.api.auth import require_token
 from service.api.errors import api_errors
 from service.api.sessions import setup_sessions
 from service.backoffice.app import add_backoffice
+from service.bodies import BODY_TIMEOUT_S
 from service.follower import follow
+from service.intake import intake
 from service.keys import (
     LEDGER,
     METRICS,
@@ -38,8 +40,11 @@ from service.settling import settling
 from service.telemetry import Metrics
 from service.work_queue import WorkQueue
 
-UPLOAD_MAX = 64 * 1024 * 1024
 RECONCILE_WAITING = 8  # uploads queued for the reconciliation pool; beyond them, 503
+# However the app is served: a body is never decoded (a gzip bomb stays the bytes sent,
+# refused by its Content-Encoding), and an unread rest of a body is drained for at most
+# BODY_TIMEOUT_S after the answer, then the connection is closed.
+SERVER_ARGS = {"auto_decompress": False, "lingering_time": BODY_TIMEOUT_S}
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -47,13 +52,16 @@ def create_app(settings: Settings) -> web.Application:
     callback_paths = callbacks.paths(settings.callback_path).values()
     app = web.Application(
         middlewares=[
+            intake(settings, callback_paths),
             require_token(settings.admin_token, callback_paths, settings.auditor_token),
             api_errors,
         ],
         # What aiohttp reads whole: the back office's forms, the largest an OPERATOR
-        # export uploaded to its reconciliation page. The callbacks and the API read
+        # export uploaded to its reconciliation page (each route's own cap is checked on
+        # the declared length first: service/intake.py). The callbacks and the API read
         # their bodies themselves, capped at 64 KiB (service/bodies.py).
-        client_max_size=UPLOAD_MAX,
+        client_max_size=settings.reconcile_max_bytes,
+        handler_args=SERVER_ARGS,
     )
     app[SETTINGS] = settings
     app[METRICS] = Metrics()

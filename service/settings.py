@@ -10,7 +10,7 @@ from dotenv import load_dotenv
 from adapters.store import DEFAULT_DATABASE_URL, DatabaseURLError, StoreSettings, library_env
 from domain.errors import SettingsError
 from service import variables as v
-from service.variables import DEFAULT_CALLBACK_PATH, OperatorApi, Secret
+from service.variables import DEFAULT_CALLBACK_PATH, Networks, OperatorApi, Secret
 
 OPS_CONNECTIONS = 1  # /readyz and /metrics probe the store on a connection of their own
 SERVING_STATEMENT_TIMEOUT_S = 3.0  # shorter than the writer's answer deadline
@@ -43,6 +43,8 @@ class Settings:
     closing_grace_s: int = 300
     parent_pid: int | None = None  # set for the server's projections child
     error_record: str = ""  # default: record_path
+    trusted_proxies: Networks = ()  # whose X-Forwarded-For and -Proto are believed
+    callback_allowed_ips: Networks = ()  # empty: callbacks from anywhere (signed)
     dev: bool = False
 
     @property
@@ -89,6 +91,8 @@ class Settings:
             closing_grace_s=v.whole(env, "CLOSING_GRACE_S", 300, low=30, high=86_400),
             parent_pid=v.whole(env, "PROJECTIONS_PARENT_PID", 0, low=0, high=2**31) or None,
             error_record=env.get("ERROR_RECORD", ""),
+            trusted_proxies=v.networks(env, "TRUSTED_PROXIES"),
+            callback_allowed_ips=v.networks(env, "CALLBACK_ALLOWED_IPS"),
             dev=dev,
         )
 

@@ -3,6 +3,7 @@ its value. The settings object (service/settings.py) is built from these."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import urlsplit
 
 from domain.errors import SettingsError
@@ -10,6 +11,10 @@ from domain.money import valid_currency_code
 
 MIN_SECRET_LENGTH = 16
 DEFAULT_CALLBACK_PATH = "/api/payment/webhook/igpx"
+# Published in the README and printed by `make run`: anyone may know them, so only the dev
+# configuration accepts them, whatever their length.
+DEV_SECRETS = {"IGPX_SECURITY_HASH": "dev-security-hash", "ADMIN_TOKEN": "dev-admin-token"}
+Networks = tuple[IPv4Network | IPv6Network, ...]
 
 
 class Secret(str):
@@ -37,6 +42,8 @@ def secret(env: Mapping[str, str], name: str, *, required: bool, dev: bool) -> S
         raise SettingsError(f"{name} is not set: the service refuses to start without it")
     if value and len(value) < MIN_SECRET_LENGTH and not dev:
         raise SettingsError(f"{name} must have at least {MIN_SECRET_LENGTH} characters")
+    if value in DEV_SECRETS.values() and not dev:
+        raise SettingsError(f"{name} is a published dev value: choose a secret of your own")
     return Secret(value)
 
 
@@ -82,6 +89,15 @@ def callback_path(env: Mapping[str, str]) -> str:
     if " " in path or any(c in path for c in "{}?#%"):
         raise SettingsError("CALLBACK_PATH must be a plain path: no spaces, {}, ?, # or %")
     return path
+
+
+def networks(env: Mapping[str, str], name: str) -> Networks:
+    """Comma-separated addresses or CIDRs (10.0.0.0/8, ::1); empty: none."""
+    items = [i.strip() for i in env.get(name, "").split(",") if i.strip()]
+    try:
+        return tuple(ip_network(item, strict=False) for item in items)
+    except ValueError:
+        raise SettingsError(f"{name} must list IP addresses or CIDRs, comma separated") from None
 
 
 def choice(env: Mapping[str, str], name: str, default: str, options: tuple[str, ...]) -> str:

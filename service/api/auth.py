@@ -18,7 +18,8 @@ def authorized(header: str | None, token: str) -> bool:
     scheme, _, given = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return False
-    return hmac.compare_digest(given.strip().encode(), token.encode())
+    # aiohttp hands bytes that are not UTF-8 over as surrogates: compare them as sent.
+    return hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"), token.encode())
 
 
 def require_token(token: str, exempt: Collection[str], auditor_token: str = "") -> Middleware:

@@ -19,6 +19,8 @@ _STATUS = {
     "READ_MODEL_BEHIND": 503,
     "OPERATOR_NOT_CONFIGURED": 503,
     Code.INTERNAL_ERROR: 503,  # the store did not answer
+    "BODY_TOO_LARGE": 413,
+    "REQUEST_TIMEOUT": 408,
 }
 # What a decline says to a person, where the code alone is terse.
 _MESSAGES = {
@@ -32,7 +34,14 @@ _MESSAGES = {
     Code.INTERNAL_ERROR: "the store did not answer; retry (with the same reference)",
     "READ_MODEL_BEHIND": "not found yet: the read models are catching up with the ledger; retry",
 }
-_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BODY_TOO_LARGE"}
+_HTTP_CODES = {
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
+    411: "LENGTH_REQUIRED",
+    413: "BODY_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 
 def answer_for(error: LedgerError) -> web.Response:

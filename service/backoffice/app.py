@@ -22,10 +22,11 @@ from service.backoffice import (
 )
 from service.backoffice.access import cookie_storage, guard
 from service.backoffice.errors import page_errors
+from service.backoffice.passwords import PasswordPool
 from service.backoffice.throttle import Throttle
 from service.backoffice.users import Users
 from service.blocking import off_loop_app
-from service.keys import READ_MODELS, THROTTLE, USERS
+from service.keys import PASSWORDS, READ_MODELS, THROTTLE, USERS
 from service.settings import Settings
 
 PREFIX = "/backoffice"
@@ -38,9 +39,14 @@ PAGES = (
 def backoffice(settings: Settings) -> web.Application:
     """The pages, their sessions, CSRF and login wall, and their one error translation."""
     app = web.Application(
-        middlewares=[session_middleware(cookie_storage(settings.backoffice_secret)),
-                     page_errors, guard],
-    )  # fmt: skip
+        middlewares=[
+            session_middleware(
+                cookie_storage(settings.backoffice_secret, settings.trusted_proxies)
+            ),
+            page_errors,
+            guard,
+        ],
+    )
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("service.backoffice", "templates"),
@@ -51,7 +57,14 @@ def backoffice(settings: Settings) -> web.Application:
     for module in PAGES:
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC, name="static")
+    app.on_response_prepare.append(page_headers)
     return app
+
+
+async def page_headers(_: web.Request, response: web.StreamResponse) -> None:
+    """Every answer of the back office: never framed, never cached."""
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
 
 
 def add_backoffice(app: web.Application, settings: Settings) -> None:
@@ -70,4 +83,6 @@ async def _to_backoffice(_: web.Request) -> web.StreamResponse:
 async def _accounts(app: web.Application) -> AsyncIterator[None]:
     app[USERS] = users = Users(app[READ_MODELS].database)
     await off_loop_app(app, users.create_table)
+    app[PASSWORDS] = passwords = PasswordPool()
     yield
+    passwords.close()

@@ -12,8 +12,11 @@ _TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    408: "Too slow",
     409: "Refused",
-    503: "The store is not answering",
+    413: "Too large",
+    429: "Too many attempts",
+    503: "Busy, or the store is not answering",
 }
 
 

@@ -29,7 +29,7 @@ def span(request: web.Request) -> tuple[date, date]:
     try:
         end = date.fromisoformat(request.query.get("to") or today.isoformat())
         start = date.fromisoformat(request.query.get("from") or (end - timedelta(13)).isoformat())
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 14 days before 0001-01-05
         raise InvalidRequestError("from and to must be dates like 2026-11-26") from None
     if start > end or (end - start).days >= MAX_DAYS:
         raise InvalidRequestError(f"from must come before to, at most {MAX_DAYS} days apart")

@@ -41,6 +41,19 @@ class User:
         return self.role == "admin"
 
 
+Credentials = tuple[User, str]  # an account and its password hash
+
+
+def verify(found: Credentials | None, password: str) -> User | None:
+    """The enabled account if this is its password, else None; always costs one hash, so a
+    wrong name costs as long as a wrong password. CPU only: no store."""
+    try:
+        _hasher.verify(found[1] if found else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return None if found is None or found[0].disabled else found[0]
+
+
 def valid_name(name: str) -> bool:
     """Letters, digits and . _ @ -, up to 64 characters."""
     return _NAME.fullmatch(name) is not None
@@ -94,14 +107,13 @@ class Users:
 
     def check(self, name: str, password: str) -> User | None:
         """The enabled account whose password this is, else None; always costs one hash."""
-        found = self._row(name) if valid_name(name) else None
-        try:
-            _hasher.verify(found[1] if found else _DUMMY, password)
-        except (VerificationError, InvalidHashError):
-            return None
-        return None if found is None or found[0].disabled else found[0]
+        return verify(self.credentials(name), password)
 
-    def _row(self, name: str) -> tuple[User, str] | None:
+    def credentials(self, name: str) -> Credentials | None:
+        """The account and its password hash, to verify() elsewhere; one quick read."""
+        return self._row(name) if valid_name(name) else None
+
+    def _row(self, name: str) -> Credentials | None:
         rows = self.database.query(
             f"SELECT name, role, disabled, password_hash FROM {USERS.name} WHERE name = %s",
             (name,),

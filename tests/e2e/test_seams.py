@@ -39,13 +39,13 @@ async def test_a_gzip_body_signed_over_its_decoded_bytes_is_refused_too(
     assert await client.balance(user) == Decimal("10.00")
 
 
-async def test_an_api_body_with_a_content_encoding_is_400(client: LedgerClient) -> None:
+async def test_an_api_body_with_a_content_encoding_is_415(client: LedgerClient) -> None:
     body = gzip.compress(b'{"currency": "USD", "amount": "1.00", "reference": "gz"}')
     headers = {"Authorization": f"Bearer {cb.ADMIN_TOKEN}", "Content-Encoding": "gzip"}
     url = f"{client.base}/api/wallets/{new_user()}/deposits"
     async with client.session.post(url, data=body, headers=headers) as response:
-        assert response.status == 400
-        assert (await response.json())["error"] == "INVALID_REQUEST"
+        assert response.status == 415  # refused on every route, before the token is checked
+        assert (await response.json())["error"] == "UNSUPPORTED_MEDIA_TYPE"
 
 
 async def test_the_token_guard_exempts_exactly_the_callback_routes(client: LedgerClient) -> None:
