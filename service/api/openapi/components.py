@@ -43,6 +43,9 @@ def op(
         "401": json_body(ERROR, "missing or wrong bearer token"),
         "503": json_body(ERROR, "the store (or, for sessions, the OPERATOR's config) is not there"),
     }
+    if body is not None:  # refused from the headers, before the body is read (service/intake.py)
+        responses["413"] = json_body(ERROR, "the body is over its cap (64 KiB)")
+        responses["415"] = json_body(ERROR, "a Content-Encoding other than identity, or two")
     responses.update({code: json_body(ERROR, text) for code, text in (errors or {}).items()})
     operation: Schema = {"summary": summary, "responses": responses}
     if body is not None:
