@@ -32,15 +32,17 @@ async def search(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/transactions/{id}")
 async def transaction(request: web.Request) -> web.Response:
-    """The entry and the player events that carry it; an unknown id is a 404 page."""
+    """The entry and the player events that carry it; an unknown id is a 404 page (503
+    while the read models are behind)."""
     wanted = path_text(request, "id")
     current = await caught_up(request)
     read_models = request.config_dict[READ_MODELS]
     entry = await off_loop(request, read_models.entry, wanted)
-    if entry is None:
+    if entry is None:  # while the read models are behind, "not found" may be untrue: 503
         return await page(
-            request, "transaction.html", status=404, wanted=wanted, entry=None, in_doubt=IN_DOUBT
-        )
+            request, "transaction.html", status=404 if current else 503, wanted=wanted,
+            entry=None, in_doubt=IN_DOUBT, current=current,
+        )  # fmt: skip
     events = await off_loop(request, _events_of, read_models, entry)
     return await page(
         request, "transaction.html", wanted=wanted, entry=entry, events=events, current=current,

@@ -2,6 +2,7 @@
 the entry may be committed and not yet read, so the answer is 503 READ_MODEL_BEHIND."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
@@ -9,7 +10,9 @@ from aiohttp.test_utils import TestClient
 
 from adapters.store import StoreSettings
 from service.app import create_app
+from service.keys import USERS
 from service.settings import Secret, Settings
+from tests.integration.test_backoffice_http import PASSWORDS, log_in
 from tests.support.callbacks import ADMIN_TOKEN, SECRET, bet, body_of, route_of, sign
 
 ClientMaker = Callable[[web.Application], Awaitable[TestClient]]  # type: ignore[type-arg]
@@ -58,3 +61,16 @@ async def test_a_lookup_on_current_read_models_is_the_entry_or_404(
     async with client.get("/api/audit/transactions/bet-never-sent", headers=AUTH) as r:
         assert r.status == 404
         assert (await r.json())["error"] == "NOT_FOUND"
+
+
+async def test_the_back_office_page_says_behind_not_unknown(
+    tmp_path: Path, aiohttp_client: ClientMaker
+) -> None:
+    app = create_app(replace(settings(tmp_path, "off"), backoffice_secret=Secret("b" * 32)))
+    client = await aiohttp_client(app)
+    app[USERS].add("otto", "auditor", PASSWORDS["otto"])
+    await log_in(client, "otto")
+    await placed(client, "bet-lag-3")
+    async with client.get("/backoffice/transactions/bet-lag-3") as r:
+        assert r.status == 503
+        assert "catching up" in await r.text()
