@@ -193,31 +193,38 @@ def ha_run(
         asyncio.run(exercise(balancer.base, run, formation, nodes[0], players=players,
                              back=back_during_load))  # fmt: skip
         began = run.timed("load", began)
-        ends = [later.killed_at for later in run.losses[1:]] + [time.monotonic()]
-        for loss, end in zip(run.losses, ends, strict=True):  # each until the next loss
+        ends = [later.killed_at for later in run.losses[1:]]
+        ends.append(run.app_killed_at or time.monotonic())
+        for loss, end in zip(run.losses, ends, strict=True):  # each until the next kill
             within = min(end - loss.killed_at, 60.0)
             loss.unavailable_s = run.journal.unavailable_after(loss.killed_at, within)
             loss.resumed_after_s = run.journal.resumed_after(loss.killed_at, within)
+        if not all(loss.promoted for loss in run.losses):  # no primary: a host must return
+            began = _rejoin(formation, run, began)
         nodes[0].start()  # as an orchestrator would: it settles the bets it left in doubt
         for node in nodes:
             wait_until(lambda n=node: _nothing_in_doubt(n.base), 60, f"{node.name} to settle")
         began = run.timed("settling", began)
-        run.verdict = judge(url, run.journal, run.users)
+        run.verdict = judge(url, run.journal, run.users)  # on the nodes left
         began = run.timed("verdict", began)
-        lost = [m for m in formation.nodes if not m.alive]
-        for member in lost:  # their hosts are back
-            formation.run(member)
-            run.rejoined[member.name] = False
-        with contextlib.suppress(TimeoutError):  # a node that does not: reported, failed
-            formation.wait_settled(120, "the lost hosts to rejoin as standbys")
-        states = formation.states()
-        run.rejoined = {n: states[n] == ("secondary", "secondary") for n in run.rejoined}
-        run.timed("rejoining", began)
+        _rejoin(formation, run, began)
         return run
     finally:
         for thing in reversed(started):
             thing.stop()  # type: ignore[attr-defined]
         formation.stop()
+
+
+def _rejoin(formation: Formation, run: Run, began: float) -> float:
+    """The lost hosts are back: each must rejoin as a standby."""
+    for member in [m for m in formation.nodes if not m.alive]:
+        formation.run(member)
+        run.rejoined[member.name] = False
+    with contextlib.suppress(TimeoutError):  # a node that does not: reported, failed
+        formation.wait_settled(120, "the lost hosts to rejoin as standbys")
+    states = formation.states()
+    run.rejoined = {n: states[n] == ("secondary", "secondary") for n in run.rejoined}
+    return run.timed("rejoining", began)
 
 
 def _nothing_in_doubt(base: str) -> bool:

@@ -107,9 +107,10 @@ class Formation:
             self._spawn(node, "create", "postgres", *self._data(node), "--name", node.name,
                         *node_args)  # fmt: skip
         self.wait_settled(120, "every node to join")
-        with psycopg.connect(self._monitor_url(), autocommit=True) as conn:
-            conn.execute("SELECT pgautofailover.set_formation_number_sync_standbys"
-                         "('default', %s)", (SYNC_STANDBYS,))  # fmt: skip
+        if len(self.nodes) > 2:  # two nodes cannot: "At least 2 standby nodes are required"
+            with psycopg.connect(self._monitor_url(), autocommit=True) as conn:
+                conn.execute("SELECT pgautofailover.set_formation_number_sync_standbys"
+                             "('default', %s)", (SYNC_STANDBYS,))  # fmt: skip
         if self.tuned:  # the running keepers reload it
             for node in self.nodes:
                 for key, value in NODE_TIMEOUTS.items():
