@@ -48,11 +48,14 @@ class Loss:
     resumed_after_s: float = 0.0
 
     def render(self) -> str:
-        return (f"  lost {self.node} (the primary; {self.nodes_left} nodes left): "
-                f"{self.promoted or 'NONE'} writable after {self.promoted_after_s:.1f}s, "
-                f"writes resumed after {self.resumed_after_s:.1f}s (bound "
-                f"{RECOVERY_BOUND_S:.0f}s), longest stretch without one "
-                f"{self.unavailable_s:.1f}s")  # fmt: skip
+        left = f"{self.nodes_left} node{'s' if self.nodes_left != 1 else ''} left"
+        if not self.promoted:
+            return (f"  lost {self.node} (the primary; {left}): no node promoted within "
+                    f"{2 * RECOVERY_BOUND_S:.0f}s, writes waited for a lost host")  # fmt: skip
+        return (f"  lost {self.node} (the primary; {left}): {self.promoted} writable after "
+                f"{self.promoted_after_s:.1f}s, writes resumed after "
+                f"{self.resumed_after_s:.1f}s (bound {RECOVERY_BOUND_S:.0f}s), longest "
+                f"stretch without one {self.unavailable_s:.1f}s")  # fmt: skip
 
 
 @dataclass
