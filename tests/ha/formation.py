@@ -5,10 +5,11 @@ Each node's `pg_autoctl` is its own process group; killing a node's "host" SIGKI
 group and the node's postgres with every process it forked (they put themselves in
 sessions of their own), so nothing of the node is left to answer.
 
-Start-up is as fast as pg_autoctl allows: `create ... --run` (one initdb and one start per
-member, no stop and restart), the standbys created together once the first node is
-`single`, and a CHECKPOINT on the primary while any node joins (pg_basebackup and
-pg_rewind wait for a spread checkpoint otherwise: a minute and a half under load).
+Start-up is as fast as pg_autoctl allows: the monitor's and the first node's clusters
+initialised together (pg_autoctl takes an initialised PGDATA over), `create ... --run` (one
+process creates and runs each member: no stop and restart), the standbys created together
+once the first node is `single`, and a CHECKPOINT on the primary while any node joins
+(pg_basebackup waits for a spread checkpoint otherwise: a minute and a half after writes).
 """
 
 import contextlib
