@@ -61,11 +61,11 @@ chaos-smoke: $(STAMP)
 chaos: $(STAMP)
 	$(PY) -m tests.chaos.driver --duration $(CHAOS_SECONDS)
 
-## ha-smoke: the high-availability run, time-boxed (HA_SMOKE_SECONDS, default 40), run by make test
+## ha-smoke: the HA run time-boxed: 3 nodes, one primary host lost (HA_SMOKE_SECONDS, 40), in make test
 ha-smoke: $(STAMP)
 	$(PYTEST) tests/ha
 
-## ha: pg_auto_failover (monitor + 2 nodes) and 2 servers behind HAProxy; kill the primary, a server
+## ha: a monitor + 4 nodes, 2 servers behind HAProxy: two primary hosts lost in a row, then a server
 ha: $(STAMP)
 	$(PY) -m tests.ha.driver --duration $(HA_SECONDS)
 
