@@ -4,9 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
-# The tiers that mostly wait on servers and databases run three files at a time (each file
-# on one worker; every test makes its own database, ports and files). PARALLEL= runs serially.
-PARALLEL ?= -n 3 --dist loadfile
+# The tiers that mostly wait on servers and databases run three tests at a time, the unit
+# tier two (pytest-xdist; every test makes its own database, ports and files, and no test
+# needs another's). PARALLEL= UNIT_PARALLEL= run them one at a time.
+PARALLEL ?= -n 3 --dist load
+UNIT_PARALLEL ?= -n 2
 
 .PHONY: install run test unit integration e2e chaos chaos-smoke ha ha-smoke lint format clean \
 	replay bench soak profile demo
@@ -32,7 +34,7 @@ demo: $(STAMP)
 test: lint unit integration e2e chaos-smoke ha-smoke
 
 unit: $(STAMP)
-	$(PYTEST) tests/unit
+	$(PYTEST) $(UNIT_PARALLEL) tests/unit
 
 integration: $(STAMP)
 	$(PYTEST) $(PARALLEL) tests/integration benchmarks/tests
