@@ -14,7 +14,7 @@ from domain.answers import Answer
 from domain.codes import Code
 from domain.commands import Command, Deposit, PlaceBet
 from ledger.batches import NOT_ATTEMPTED
-from ledger.doubts import Doubt
+from ledger.doubts import Doubt, NoRecord
 from ledger.writer import WITHHELD, RetryPolicy, Writer
 
 QUICK = RetryPolicy(deadline_s=0.3, answer_s=0.6, backoff_s=0.05, commit_margin_s=0.1)
@@ -48,10 +48,8 @@ class StuckStore:
             self.release.wait(10)
 
 
-class Record:
-    """An error record in memory."""
-
-    healthy = True
+class Record(NoRecord):
+    """An error record in memory: what it was given, and a disk that may refuse."""
 
     def __init__(self) -> None:
         self.written: list[Doubt] = []
@@ -62,19 +60,6 @@ class Record:
         if self.refuses:
             self.healthy = False
         return self.healthy
-
-    def retry(self) -> bool:
-        return self.healthy
-
-    def settled(self, transaction_id: str) -> None:
-        """Nothing to do."""
-
-    def doubts_of(self, user_id: str) -> list[Doubt]:
-        del user_id
-        return []
-
-    def doubts(self) -> list[Doubt]:
-        return []
 
 
 def bet(user: str, n: int = 0) -> PlaceBet:
