@@ -1,5 +1,8 @@
 """The admin's forms on a player's page: block, unblock, deposit, withdraw, each with a reason."""
 
+from collections.abc import Callable, Mapping
+from typing import NoReturn
+
 from aiohttp import web
 
 from adapters.logsetup import log
@@ -18,14 +21,34 @@ _DONE = {"block": "Blocked", "unblock": "Unblocked", "deposit": "Deposited", "wi
 
 
 @routes.post("/players/{user_id}/{action:block|unblock|deposit|withdraw}")
-async def act(request: web.Request) -> web.StreamResponse:
+async def act(request: web.Request) -> NoReturn:
     """Write one admin change through the writer, then back to the player's page."""
     admin = require_admin(request)
     user = path_text(request, "user_id")
     action = request.match_info["action"]
     form = await request.post()
+    logged = {k: form.get(k) for k in ("currency", "amount", "reference", "reason")}
+    await write_change(
+        request, user, lambda: _command(request, action, user, admin.name, dict(form)),
+        _DONE[action], action=action, **logged,
+    )  # fmt: skip
+
+
+async def write_change(
+    request: web.Request,
+    user: str,
+    command: Callable[[], Command],
+    done: str,
+    refused: Mapping[str, str] | None = None,
+    **logged: object,
+) -> NoReturn:
+    """Every admin change on a player's page: build and submit the command, flash what
+    became of it (a refusal in words from `refused` where the code is terse; nothing
+    changed on a bad form), log it (the command's type and reason unless `logged` says
+    more), and go back to the player. A store that does not answer is the page's 503,
+    never a flash."""
     try:
-        cmd = _command(request, action, user, admin.name, dict(form))
+        cmd = command()
         result = await request.config_dict[WRITER].submit(cmd)
     except LedgerError as error:
         if error.code == "INTERNAL_ERROR":
@@ -33,12 +56,12 @@ async def act(request: web.Request) -> web.StreamResponse:
         await flash(request, f"Nothing was changed: {error.message}", ok=False)
         raise web.HTTPSeeOther(player_url(user)) from None
     if result.error is not None:
-        await flash(request, f"Nothing was changed: {result.error.value}", ok=False)
+        why = (refused or {}).get(result.error.value, result.error.value)
+        await flash(request, f"Nothing was changed: {why}", ok=False)
     else:
-        log.info("backoffice_change", actor=admin.name, action=action, user_id=user,
-                 currency=form.get("currency"), amount=form.get("amount"),
-                 reference=form.get("reference"), reason=form.get("reason"))  # fmt: skip
-        await flash(request, f"{_DONE[action]}: recorded with your name and reason.")
+        what = {"action": type(cmd).__name__, "reason": getattr(cmd, "reason", None), **logged}
+        log.info("backoffice_change", actor=getattr(cmd, "actor", None), user_id=user, **what)
+        await flash(request, f"{done}: recorded with your name and reason.")
     raise web.HTTPSeeOther(player_url(user))
 
 

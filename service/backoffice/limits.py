@@ -2,22 +2,18 @@
 self-exclusion), the limits shown on that page, and the player's limit history as CSV."""
 
 import io
-from collections.abc import Callable
 from typing import NoReturn
 
 from aiohttp import web
 
-from adapters.logsetup import log
 from adapters.spreadsheet import Writer
 from domain.commands import SelfExclude, SetLimit
-from domain.errors import LedgerError
 from domain.validation import exclusion_command, limit_command
 from projections.limits_history import COLUMNS, limit_history
 from service.backoffice.access import require_admin
-from service.backoffice.players import player_url
-from service.backoffice.render import flash
+from service.backoffice.actions import write_change
 from service.blocking import off_loop
-from service.keys import READ_MODELS, SETTINGS, WRITER
+from service.keys import READ_MODELS, SETTINGS
 from service.parsing import path_text
 
 routes = web.RouteTableDef()
@@ -43,7 +39,7 @@ async def set_limit(request: web.Request) -> NoReturn:
             reason=str(form.get("reason", "")),
         )  # fmt: skip
 
-    await _change(request, user, command, "Limit asked for")
+    await write_change(request, user, command, "Limit asked for", _REFUSED)
 
 
 @routes.post("/players/{user_id}/self-exclusion")
@@ -58,29 +54,7 @@ async def self_exclude(request: web.Request) -> NoReturn:
         reason = str(form.get("reason", ""))
         return exclusion_command(user_id=user, until=until, actor=admin.name, reason=reason)
 
-    await _change(request, user, command, "Self-exclusion recorded")
-
-
-async def _change(
-    request: web.Request, user: str, command: Callable[[], SetLimit | SelfExclude], done: str
-) -> NoReturn:
-    """Validate and write the change, say what became of it, and go back to the player."""
-    try:
-        cmd = command()
-        result = await request.config_dict[WRITER].submit(cmd)
-    except LedgerError as error:
-        if error.code == "INTERNAL_ERROR":
-            raise
-        await flash(request, f"Nothing was changed: {error.message}", ok=False)
-        raise web.HTTPSeeOther(player_url(user)) from None
-    if result.error is not None:
-        why = _REFUSED.get(result.error.value, result.error.value)
-        await flash(request, f"Nothing was changed: {why}", ok=False)
-    else:
-        log.info("backoffice_change", actor=cmd.actor, action=type(cmd).__name__, user_id=user,
-                 reason=cmd.reason)  # fmt: skip
-        await flash(request, f"{done}: recorded with your name and reason.")
-    raise web.HTTPSeeOther(player_url(user))
+    await write_change(request, user, command, "Self-exclusion recorded", _REFUSED)
 
 
 @routes.get("/players/{user_id}/limits.csv")
